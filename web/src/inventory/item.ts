@@ -1,0 +1,77 @@
+import { HttpError } from '../http/errors';
+
+/** What is stored in `inventory/<id>.json`. The image is stored by key; its URL is derived on output. */
+export interface StoredItem {
+  id: number;
+  name: string;
+  description: string;
+  quantity: number;
+  image_key: string | null;
+}
+
+/** The item as the HTTP API shows it (the original Flask app's fields). */
+export interface PublicItem {
+  id: number;
+  name: string;
+  description: string;
+  quantity: number;
+  image_url: string | null;
+}
+
+export type ItemInput = Omit<StoredItem, 'image_key'>;
+
+export const NAME_MAX = 200;
+export const DESCRIPTION_MAX = 2000;
+const QUANTITY_MAX = 1_000_000_000;
+
+export const SEED_ITEMS: ItemInput[] = [
+  { id: 1, name: 'Spoon', description: 'Standard dining spoon', quantity: 123 },
+  { id: 2, name: 'Fork', description: 'Standard dining fork', quantity: 456 },
+  { id: 3, name: 'Knife', description: 'Standard dining knife', quantity: 789 },
+];
+
+/** Parses a path or body id; only canonical positive integers ("7", not "07" or "7.0"). */
+export function parseItemId(raw: unknown, field = 'id'): number {
+  const text = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof text !== 'string' || !/^[1-9][0-9]{0,14}$/.test(text)) {
+    throw new HttpError(400, `${field} must be a positive integer`);
+  }
+  return Number(text);
+}
+
+/** Validates a POST /inventory body and names the first offending field. */
+export function parseItemInput(body: unknown): ItemInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'Request body must be a JSON object with id, name, description and quantity');
+  }
+  const fields = body as Record<string, unknown>;
+  if (fields.id === undefined) throw new HttpError(400, 'id is required');
+  if (typeof fields.id !== 'number') throw new HttpError(400, 'id must be a positive integer');
+  const id = parseItemId(fields.id);
+
+  const name = typeof fields.name === 'string' ? fields.name.trim() : undefined;
+  if (!name) throw new HttpError(400, 'name is required and must be a non-empty string');
+  if (name.length > NAME_MAX) throw new HttpError(400, `name must be at most ${NAME_MAX} characters`);
+
+  const description = fields.description ?? '';
+  if (typeof description !== 'string') throw new HttpError(400, 'description must be a string');
+  if (description.length > DESCRIPTION_MAX) {
+    throw new HttpError(400, `description must be at most ${DESCRIPTION_MAX} characters`);
+  }
+
+  const quantity = fields.quantity ?? 0;
+  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > QUANTITY_MAX) {
+    throw new HttpError(400, `quantity must be an integer from 0 to ${QUANTITY_MAX}`);
+  }
+  return { id, name, description: description.trim(), quantity };
+}
+
+export function toPublicItem(item: StoredItem, publicBaseUrl: string): PublicItem {
+  return {
+    id: item.id,
+    name: item.name,
+    description: item.description,
+    quantity: item.quantity,
+    image_url: item.image_key ? `${publicBaseUrl}/${item.image_key}` : null,
+  };
+}

@@ -1,0 +1,35 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+export interface S3Settings {
+  region: string;
+  endpoint?: string | undefined;
+  forcePathStyle: boolean;
+  /** Concurrent sockets to S3: upload part queues of concurrent requests share them. */
+  maxSockets?: number;
+}
+
+/**
+ * One S3 client per process, with keep-alive sockets so multipart parts reuse connections.
+ * Credentials come from the SDK's default provider chain, never from here.
+ */
+export function createS3Client(settings: S3Settings): S3Client {
+  const maxSockets = settings.maxSockets ?? 64;
+  return new S3Client({
+    region: settings.region,
+    endpoint: settings.endpoint,
+    forcePathStyle: settings.forcePathStyle,
+    // Only checksum when an operation demands it. The SDK's default (WHEN_SUPPORTED) sends streamed
+    // bodies with aws-chunked framing, which S3-compatible servers such as s3rver store verbatim:
+    // silently corrupted objects. Against AWS and LocalStack this setting is harmless.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      connectionTimeout: 5_000,
+    }),
+  });
+}
