@@ -33,6 +33,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.use(
     pinoHttp({
+      logger,
       // Reuse a proxy's request id so one upload can be followed across hops.
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];

@@ -149,6 +149,9 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
         return;
       }
       fileSeen = true;
+      // busboy destroys the file stream with the parse error (truncated body, client gone); without a
+      // listener that error would be thrown as an uncaught exception and take the process down.
+      file.on('error', (err) => settle(streamFailure(err)));
       file.on('limit', () => settle(new HttpError(413, `${IMAGE_FIELD} is larger than the ${maxBytes}-byte limit`)));
       storeFile(file).then(
         (image) => settle(undefined, image),
@@ -162,12 +165,13 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
       if (!fileSeen) settle(new HttpError(400, `Missing file field ${IMAGE_FIELD}`));
     });
 
+    const streamFailure = (err: Error) =>
+      req.destroyed && !req.complete
+        ? new HttpError(400, 'Client closed the connection during the upload')
+        : new HttpError(400, `Malformed multipart body: ${err.message}`);
+
     pipeline(req, parser, (err) => {
-      if (!err) return;
-      const gone = req.destroyed && !req.complete;
-      settle(
-        new HttpError(400, gone ? 'Client closed the connection during the upload' : `Malformed multipart body: ${err.message}`),
-      );
+      if (err) settle(streamFailure(err));
     });
   });
 }

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+
+export interface FilePart {
+  field: string;
+  filename: string;
+  contentType?: string;
+  data: Buffer;
+}
+
+/** Builds a multipart/form-data body by hand, so tests control every byte (and can send it badly). */
+export function multipart(parts: FilePart[]): { body: Buffer; contentType: string } {
+  const boundary = `----test${randomBytes(8).toString('hex')}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    chunks.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"; filename="${part.filename}"\r\n` +
+          `Content-Type: ${part.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+      ),
+      part.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  json: any;
+}
+
+/** POSTs a body with http.request (fetch hides chunked/streaming details the tests care about). */
+export function post(url: string, body: Buffer, contentType: string, options: { chunked?: boolean } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { 'Content-Type': contentType };
+    if (!options.chunked) headers['Content-Length'] = body.length;
+    const req = http.request(url, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = text;
+        }
+        resolve({ status: res.statusCode!, headers: res.headers, json });
+      });
+    });
+    req.on('error', reject);
+    // Write in slices so large bodies stream rather than arriving in one piece.
+    const slice = 256 * 1024;
+    for (let i = 0; i < body.length; i += slice) req.write(body.subarray(i, i + slice));
+    req.end();
+  });
+}
+
+export function uploadImage(baseUrl: string, id: number | string, part: Omit<FilePart, 'field'> & { field?: string }) {
+  const { body, contentType } = multipart([{ field: 'image_file', ...part }]);
+  return post(`${baseUrl}/inventory/${id}/image`, body, contentType);
+}

@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import { startTestApp } from '../helpers/app';
+import { startTestS3, type TestS3 } from '../helpers/s3';
+import type { RunningServer } from '../../web/src/server';
+
+describe('inventory API (against s3rver over HTTP)', () => {
+  let s3: TestS3;
+  let app: RunningServer;
+  let bucket: string;
+
+  before(async () => {
+    s3 = await startTestS3();
+  });
+  after(async () => {
+    await s3.stop();
+  });
+  beforeEach(async () => {
+    bucket = await s3.createBucket('api');
+    app = await startTestApp(s3, bucket);
+  });
+  afterEach(async () => {
+    await app.close(1000);
+  });
+
+  const call = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': contentType },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : undefined };
+  };
+
+  describe('health', () => {
+    it('GET /healthcheck answers {"status":"online"}', async () => {
+      const res = await call('GET', '/healthcheck');
+      expect(res.status).to.equal(200);
+      expect(res.json).to.deep.equal({ status: 'online' });
+    });
+
+    it('GET /readyz is 200 when the bucket answers', async () => {
+      const res = await call('GET', '/readyz');
+      expect(res.status).to.equal(200);
+      expect(res.json.status).to.equal('ready');
+    });
+
+    it('GET /readyz is 503 with the reason when the bucket is gone', async () => {
+      const missing = await s3.createBucket('gone');
+      const other = await startTestApp(s3, missing);
+      try {
+        const { DeleteBucketCommand, ListObjectsV2Command, DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
+        const objects = await s3.s3.send(new ListObjectsV2Command({ Bucket: missing }));
+        await s3.s3.send(new DeleteObjectsCommand({ Bucket: missing, Delete: { Objects: (objects.Contents ?? []).map((o) => ({ Key: o.Key! })) } }));
+        await s3.s3.send(new DeleteBucketCommand({ Bucket: missing }));
+        const res = await fetch(`${other.url}/readyz`);
+        expect(res.status).to.equal(503);
+        const body = (await res.json()) as { reason: string };
+        expect(body.reason).to.match(/bucket check failed/);
+      } finally {
+        await other.close(1000);
+      }
+    });
+  });
+
+  describe('reading', () => {
+    it('seeds the original three items into an empty bucket', async () => {
+      const res = await call('GET', '/inventory');
+      expect(res.status).to.equal(200);
+      expect(res.json).to.deep.equal([
+        { id: 1, name: 'Spoon', description: 'Standard dining spoon', quantity: 123, image_url: null },
+        { id: 2, name: 'Fork', description: 'Standard dining fork', quantity: 456, image_url: null },
+        { id: 3, name: 'Knife', description: 'Standard dining knife', quantity: 789, image_url: null },
+      ]);
+      expect(await s3.keys(bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/2.json', 'inventory/3.json']);
+    });
+
+    it('accepts trailing slashes', async () => {
+      expect((await call('GET', '/inventory/')).status).to.equal(200);
+      expect((await call('GET', '/inventory/2/')).json.name).to.equal('Fork');
+    });
+
+    it('GET /inventory/:id returns one item, 404 for an unknown id', async () => {
+      expect((await call('GET', '/inventory/3')).json).to.include({ id: 3, name: 'Knife' });
+      const missing = await call('GET', '/inventory/99');
+      expect(missing.status).to.equal(404);
+      expect(missing.json).to.deep.equal({ error: 'Not Found', message: 'Item 99 not found' });
+    });
+
+    for (const bad of ['abc', '0', '-1', '1.5', '01', '1e3']) {
+      it(`rejects the id "${bad}" with 400`, async () => {
+        const res = await call('GET', `/inventory/${bad}`);
+        expect(res.status).to.equal(400);
+        expect(res.json.message).to.equal('id must be a positive integer');
+      });
+    }
+
+    it('answers unknown routes with a JSON 404, never HTML', async () => {
+      const res = await call('GET', '/nope');
+      expect(res.status).to.equal(404);
+      expect(res.headers.get('content-type')).to.match(/application\/json/);
+      expect(res.json.error).to.equal('Not Found');
+    });
+  });
+
+  describe('writing', () => {
+    it('POST creates (201) then updates (200) an item', async () => {
+      const created = await call('POST', '/inventory', { id: 7, name: 'Ladle', description: 'Soup ladle', quantity: 5 });
+      expect(created.status).to.equal(201);
+      expect(created.json).to.deep.equal({ id: 7, name: 'Ladle', description: 'Soup ladle', quantity: 5, image_url: null });
+      const updated = await call('POST', '/inventory/', { id: 7, name: 'Big ladle', description: '', quantity: 0 });
+      expect(updated.status).to.equal(200);
+      expect((await call('GET', '/inventory/7')).json).to.include({ name: 'Big ladle', quantity: 0 });
+    });
+
+    const invalid: [string, unknown, RegExp][] = [
+      ['missing id', { name: 'x', quantity: 1 }, /^id is required/],
+      ['string id', { id: '5', name: 'x', quantity: 1 }, /^id must be a positive integer/],
+      ['zero id', { id: 0, name: 'x', quantity: 1 }, /^id must be a positive integer/],
+      ['missing name', { id: 5, quantity: 1 }, /^name is required/],
+      ['blank name', { id: 5, name: '   ', quantity: 1 }, /^name is required/],
+      ['long name', { id: 5, name: 'x'.repeat(201), quantity: 1 }, /^name must be at most 200/],
+      ['long description', { id: 5, name: 'x', description: 'd'.repeat(2001), quantity: 1 }, /^description must be at most 2000/],
+      ['numeric description', { id: 5, name: 'x', description: 3, quantity: 1 }, /^description must be a string/],
+      ['negative quantity', { id: 5, name: 'x', quantity: -1 }, /^quantity must be an integer/],
+      ['fractional quantity', { id: 5, name: 'x', quantity: 1.5 }, /^quantity must be an integer/],
+      ['string quantity', { id: 5, name: 'x', quantity: '3' }, /^quantity must be an integer/],
+      ['array body', [1, 2], /must be a JSON object/],
+    ];
+    for (const [label, body, message] of invalid) {
+      it(`rejects ${label} with 400 naming the field`, async () => {
+        const res = await call('POST', '/inventory', body);
+        expect(res.status).to.equal(400);
+        expect(res.json.error).to.equal('Bad Request');
+        expect(res.json.message).to.match(message);
+        expect(await s3.keys(bucket, 'inventory/5')).to.deep.equal([]);
+      });
+    }
+
+    it('rejects malformed JSON with 400 and no stack trace', async () => {
+      const res = await call('POST', '/inventory', '{"id": 5, "name": ');
+      expect(res.status).to.equal(400);
+      expect(res.json).to.deep.equal({ error: 'Bad Request', message: 'Request body is not valid JSON' });
+      expect(res.text).not.to.match(/at .*\.js|<html/i);
+    });
+
+    it('rejects a body that is not JSON with 415', async () => {
+      const res = await call('POST', '/inventory', 'id=5&name=x', 'application/x-www-form-urlencoded');
+      expect(res.status).to.equal(415);
+    });
+
+    it('DELETE removes the item (200), then 404', async () => {
+      const res = await call('DELETE', '/inventory/2');
+      expect(res.status).to.equal(200);
+      expect(res.json.message).to.equal('Item 2 deleted');
+      expect((await call('GET', '/inventory/2')).status).to.equal(404);
+      expect((await call('DELETE', '/inventory/2')).status).to.equal(404);
+      expect(await s3.keys(bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json']);
+    });
+  });
+
+  describe('browser UI', () => {
+    it('serves the page with a CSP that allows images from the bucket origin and nothing from a CDN', async () => {
+      const res = await fetch(`${app.url}/`);
+      expect(res.status).to.equal(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).to.include(`img-src 'self' data: blob: ${new URL(s3.endpoint).origin}`);
+      expect(csp).to.include("script-src 'self'");
+      const html = await res.text();
+      expect(html).not.to.match(/https?:\/\/(?!localhost)/);
+    });
+
+    it('publishes the upload limits the page checks before sending', async () => {
+      const res = await call('GET', '/config.json');
+      expect(res.json).to.deep.equal({
+        maxUploadBytes: 100 * 1024 * 1024,
+        allowedTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'],
+        imageField: 'image_file',
+      });
+    });
+  });
+});
