@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestApp } from '../helpers/app';
+import { makePng, sha256 } from '../helpers/images';
+import { uploadImage } from '../helpers/multipart';
+import { startTestS3, type TestS3 } from '../helpers/s3';
+import { ConfigError, loadConfig } from '../../web/src/config';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('app lifecycle', () => {
+  let s3: TestS3;
+  before(async () => {
+    s3 = await startTestS3();
+  });
+  after(async () => {
+    await s3.stop();
+  });
+
+  it('keeps the inventory across a restart on the same bucket, and does not seed again', async () => {
+    const bucket = await s3.createBucket('restart');
+    const png = makePng(12, 12);
+    const first = await startTestApp(s3, bucket);
+    await fetch(`${first.url}/inventory`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 10, name: 'Whisk', quantity: 3 }),
+    });
+    const uploaded = await uploadImage(first.url, 10, { filename: 'w.png', data: png });
+    await fetch(`${first.url}/inventory/1`, { method: 'DELETE' });
+    await first.close(1000);
+
+    const second = await startTestApp(s3, bucket);
+    try {
+      const items = (await (await fetch(`${second.url}/inventory`)).json()) as { id: number; image_url: string | null }[];
+      expect(items.map((i) => i.id)).to.deep.equal([2, 3, 10]);
+      expect(items.find((i) => i.id === 10)!.image_url).to.equal(uploaded.json.image_url);
+      expect(sha256(Buffer.from(await (await fetch(uploaded.json.image_url)).arrayBuffer()))).to.equal(sha256(png));
+    } finally {
+      await second.close(1000);
+    }
+  });
+
+  it('lets an in-flight upload finish when asked to shut down', async () => {
+    const bucket = await s3.createBucket('drain');
+    const app = await startTestApp(s3, bucket);
+    const png = makePng(1500, 1500, { noise: true });
+    const pending = uploadImage(app.url, 1, { filename: 'slow.png', data: png });
+    await new Promise((r) => setTimeout(r, 50));
+    const closed = app.close(10_000);
+    const res = await pending;
+    await closed;
+    expect(res.status).to.equal(200);
+    expect(sha256(Buffer.from(await (await fetch(res.json.image_url)).arrayBuffer()))).to.equal(sha256(png));
+  });
+
+  it('npm start boots the embedded S3 and the app; /readyz answers 200; Ctrl-C stops both', async function () {
+    this.timeout(60_000);
+    const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'web/src/dev/start.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', EMBEDDED_S3_PORT: '0', EMBEDDED_S3_DIR: directory, S3_ENDPOINT: '', S3_BUCKET: '', PUBLIC_BASE_URL: '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    try {
+      const appUrl = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 30_000);
+        child.stdout.on('data', () => {
+          const match = /Inventory app: (http:\/\/\S+)/.exec(output);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]!);
+          }
+        });
+        child.once('exit', (code) => reject(new Error(`launcher exited with ${code}:\n${output}`)));
+      });
+      expect(output).to.match(/Embedded S3: +http:\/\/127\.0\.0\.1:\d+ \(bucket inventory-images/);
+      const ready = await fetch(`${appUrl}/readyz`);
+      expect(ready.status).to.equal(200);
+      const items = (await (await fetch(`${appUrl}/inventory`)).json()) as unknown[];
+      expect(items).to.have.length(3);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).to.equal(0);
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('configuration', () => {
+  it('uses documented defaults', () => {
+    const config = loadConfig({ S3_BUCKET: 'my-images' });
+    expect(config).to.deep.include({
+      port: 8080,
+      bucket: 'my-images',
+      endpoint: undefined,
+      forcePathStyle: false,
+      region: 'us-east-1',
+      publicBaseUrl: 'https://my-images.s3.us-east-1.amazonaws.com',
+      maxUploadBytes: 100 * 1024 * 1024,
+    });
+  });
+
+  it('defaults to path-style URLs and a path-style public URL with a custom endpoint', () => {
+    const config = loadConfig({ S3_BUCKET: 'b-1', S3_ENDPOINT: 'http://localstack:4566/', PUBLIC_BASE_URL: 'http://localhost:4566/b-1/' });
+    expect(config.forcePathStyle).to.equal(true);
+    expect(config.endpoint).to.equal('http://localstack:4566');
+    expect(config.publicBaseUrl).to.equal('http://localhost:4566/b-1');
+  });
+
+  it('reports every problem at once with a clear message', () => {
+    expect(() =>
+      loadConfig({ PORT: 'eighty', S3_BUCKET: 'Bad_Bucket', S3_ENDPOINT: 'ftp://x', MAX_UPLOAD_BYTES: '-5', S3_FORCE_PATH_STYLE: 'maybe' }),
+    )
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.has.members([
+        'PORT must be an integer from 0 to 65535, got "eighty"',
+        'S3_BUCKET "Bad_Bucket" is not a valid S3 bucket name',
+        'S3_ENDPOINT must be an http(s) URL, got "ftp://x"',
+        'MAX_UPLOAD_BYTES must be an integer from 1 to 5497558138880, got "-5"',
+        'S3_FORCE_PATH_STYLE must be true or false, got "maybe"',
+      ]);
+    expect(() => loadConfig({})).to.throw(/S3_BUCKET is required/);
+  });
+});
