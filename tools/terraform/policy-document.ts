@@ -93,5 +93,5 @@ export function renderPolicyDocument(args: Args): string {
 
 const KEY_ORDER = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition'];
 function orderKeys(statement: PolicyStatement): PolicyStatement {
-  return Object.fromEntries(KEY_ORDER.filter((k) => k in statement).map((k) => [k, statement[k as keyof PolicyStatement]])) as PolicyStatement;
+  return Object.fromEntries(KEY_ORDER.filter((k) => k in statement).map((k) => [k, statement[k as keyof PolicyStatement]])) as unknown as PolicyStatement;
 }
