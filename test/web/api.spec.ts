@@ -1,3 +1,4 @@
+import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { startTestApp } from '../helpers/app';
 import { startTestS3, type TestS3 } from '../helpers/s3';
@@ -49,7 +50,6 @@ describe('inventory API (against s3rver over HTTP)', () => {
       const missing = await s3.createBucket('gone');
       const other = await startTestApp(s3, missing);
       try {
-        const { DeleteBucketCommand, ListObjectsV2Command, DeleteObjectsCommand } = await import('@aws-sdk/client-s3');
         const objects = await s3.s3.send(new ListObjectsV2Command({ Bucket: missing }));
         await s3.s3.send(new DeleteObjectsCommand({ Bucket: missing, Delete: { Objects: (objects.Contents ?? []).map((o) => ({ Key: o.Key! })) } }));
         await s3.s3.send(new DeleteBucketCommand({ Bucket: missing }));

@@ -294,7 +294,11 @@ function checkPreconditions(body: Body, scope: Scope, address: string) {
  */
 function evaluateBody(body: Body, scope: Scope): Record<string, Value> {
   const out: Record<string, Value> = {};
-  for (const [key, raw] of Object.entries(body)) {
+  // hcl2json keeps `dynamic` blocks apart from static ones, so their relative order in the source is
+  // lost. Static blocks come first here; nothing may depend on the order of a mixed list (IAM
+  // statements have none that matters, and the tests select statements by Sid).
+  const entries = Object.entries(body).sort(([a], [b]) => Number(a === 'dynamic') - Number(b === 'dynamic'));
+  for (const [key, raw] of entries) {
     if (META_ARGUMENTS.has(key)) continue;
     if (key === 'dynamic') {
       for (const [blockName, dynamics] of Object.entries(raw as Body)) {

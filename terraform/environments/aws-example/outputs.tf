@@ -1,0 +1,14 @@
+output "S3_BUCKET" {
+  description = "The app's S3_BUCKET setting."
+  value       = module.image_bucket.bucket_name
+}
+
+output "PUBLIC_BASE_URL" {
+  description = "The app's PUBLIC_BASE_URL setting (or put a CloudFront distribution in front and use its URL)."
+  value       = module.image_bucket.public_base_url
+}
+
+output "app_role_arn" {
+  description = "Use as the ECS task role of the app."
+  value       = module.image_bucket.app_role_arn
+}
