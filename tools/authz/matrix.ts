@@ -91,6 +91,12 @@ export const MATRIX: MatrixCase[] = [
   { scenario: 'kms', who: 'app role', action: 'kms:Decrypt', resource: OTHER_KEY_ARN, expected: 'ImplicitlyDenied', why: 'only the bucket key' },
 ];
 
+/** A KMS key's default key policy: it lets the account's IAM policies grant use of the key. */
+const DEFAULT_KEY_POLICY = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }, Action: 'kms:*', Resource: '*' }],
+};
+
 export interface MatrixResult extends MatrixCase {
   actual: Verdict | `error: ${string}`;
 }
@@ -100,7 +106,13 @@ export async function simulate(c: MatrixCase, policies: PolicySet): Promise<Matr
   const resource = c.resource === 'APP_ROLE' ? policies.appRoleArn : c.resource;
   const principal = c.who === 'anonymous' ? anonymousPrincipal : c.who === 'app role' ? policies.appRoleArn : c.who.slice('service '.length);
   const identityPolicies = c.who === 'app role' ? [{ name: 'app', policy: policies.appPolicy }] : [];
-  const resourcePolicy = isAssume ? policies.trustPolicy : c.action.startsWith('s3:') ? policies.bucketPolicy : undefined;
+  const resourcePolicy = isAssume
+    ? policies.trustPolicy
+    : c.action.startsWith('s3:')
+      ? policies.bucketPolicy
+      : c.action.startsWith('kms:')
+        ? DEFAULT_KEY_POLICY
+        : undefined;
   const simulation: Simulation = {
     request: {
       principal,

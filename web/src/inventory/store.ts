@@ -2,7 +2,6 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -79,9 +78,12 @@ export class InventoryStore {
     return keys.length;
   }
 
-  /** Readiness: the bucket exists and our credentials reach it. */
+  /**
+   * Readiness: the bucket exists and our credentials may list the inventory. (HeadBucket would need
+   * s3:ListBucket without a prefix condition, which the least-privilege policy does not grant.)
+   */
   async checkBucket(): Promise<void> {
-    await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: INVENTORY_PREFIX, MaxKeys: 1 }));
   }
 
   async listKeys(prefix: string, limit = Infinity): Promise<string[]> {
