@@ -5,6 +5,7 @@ import type { ProviderSchema } from '../../scripts/extract-provider-schema';
 import { checkFormat, checkParse, checkReferences, checkSchema, checkTestFiles, terraformFiles } from '../../tools/terraform/check';
 import { loadTerraformConfig } from '../../tools/terraform/config';
 import { runTestFile } from '../../tools/terraform/tftest';
+import { README, renderReadme } from '../../scripts/write-module-readme';
 
 const ROOT = path.join(__dirname, '..', '..');
 const TERRAFORM = path.join(ROOT, 'terraform');
@@ -112,5 +113,20 @@ describe('Terraform, checked offline', () => {
         ['expects_a_failure_that_does_not_happen', ['expected failures of var.bucket_name, but the plan succeeded']],
       ]);
     });
+  });
+});
+
+describe('terraform/modules/image-bucket/README.md', () => {
+  it("has the inputs and outputs tables of the module's current variables and outputs", async () => {
+    expect(readFileSync(README, 'utf8'), 'stale: run npx tsx scripts/write-module-readme.ts').to.equal(await renderReadme());
+  });
+
+  it('every variable and output is described, and every variable typed', async () => {
+    const config = await loadTerraformConfig(MODULE);
+    for (const v of config.variables.values()) {
+      expect(v.body.description, v.name).to.be.a('string').and.not.equal('');
+      expect(v.body.type, v.name).to.be.a('string');
+    }
+    for (const [name, o] of config.outputs) expect(o.body.description, name).to.be.a('string').and.not.equal('');
   });
 });
