@@ -24,6 +24,8 @@ export interface PlannedResource {
   index?: number;
   /** Arguments and nested blocks (as arrays of objects), with computed attributes added. */
   values: Record<string, Value>;
+  /** The configured arguments alone, without computed attributes. */
+  args: Record<string, Value>;
 }
 
 export interface Plan {
@@ -178,6 +180,7 @@ export async function planConfig(config: TerraformConfig, inputs: Record<string,
         name,
         index: count === undefined ? undefined : index,
         values: { ...args, ...computed(args, ctx) },
+        args,
       });
       checkPreconditions(block.body, instanceScope, address);
     }

@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import { ImageBucketArgsError } from '../../pulumi/validation';
+import { resolve, resolvedInputs, type RecordedResource } from '../../tools/pulumi/mock-run';
+import { runPulumiComponent } from '../../tools/parity/snapshot';
+
+const KMS = 'arn:aws:kms:us-east-1:111122223333:key/0c1d2e3f-0000-4000-8000-000000000000';
+
+describe('Pulumi ImageBucket component (mock runtime)', () => {
+  const byType = (recorded: RecordedResource[], suffix: string) => {
+    const found = recorded.filter((r) => r.type.endsWith(suffix));
+    expect(found, suffix).to.have.length(1);
+    return found[0]!;
+  };
+
+  it('registers the production resource set, all parented to the component', async () => {
+    const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
+    expect(recorded.map((r) => r.type).sort()).to.deep.equal([
+      'aws:iam/policy:Policy',
+      'aws:iam/role:Role',
+      'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
+      'aws:s3/bucket:Bucket',
+      'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+      'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
+      'aws:s3/bucketPolicy:BucketPolicy',
+      'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+      'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+      'aws:s3/bucketVersioning:BucketVersioning',
+    ]);
+    expect(recorded.every((r) => r.parent?.startsWith('images'))).to.equal(true);
+  });
+
+  it('has the module defaults: ACLs off, public ACLs blocked, SSE-S3, versioning, lifecycle', async () => {
+    const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
+    expect(await resolvedInputs(byType(recorded, ':Bucket'))).to.deep.include({ bucket: 'inventory-images', forceDestroy: false });
+    expect((await resolvedInputs(byType(recorded, ':BucketOwnershipControls'))).rule).to.deep.equal({ objectOwnership: 'BucketOwnerEnforced' });
+    expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: false,
+      restrictPublicBuckets: false,
+    });
+    expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules).to.deep.equal([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: false },
+    ]);
+    expect((await resolvedInputs(byType(recorded, ':BucketVersioning'))).versioningConfiguration).to.deep.equal({ status: 'Enabled' });
+    const rules = (await resolvedInputs(byType(recorded, ':BucketLifecycleConfiguration'))).rules;
+    expect(rules[0].abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 1 });
+    expect(rules[1].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 30 });
+  });
+
+  it('makes the bucket policy wait for the public access block, and lifecycle for versioning', async () => {
+    const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
+    const policy = byType(recorded, ':BucketPolicy');
+    expect(policy.dependsOn).to.deep.equal([byType(recorded, ':BucketPublicAccessBlock').name]);
+    expect(byType(recorded, ':BucketLifecycleConfiguration').dependsOn).to.deep.equal([byType(recorded, ':BucketVersioning').name]);
+  });
+
+  it('publishes only images/ to anonymous readers and denies plain HTTP', async () => {
+    const { component } = await runPulumiComponent({ bucketName: 'inventory-images' });
+    const doc = JSON.parse(await resolve(component.bucketPolicyJson));
+    expect(doc.Statement).to.deep.equal([
+      { Sid: 'PublicReadImages', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::inventory-images/images/*' },
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::inventory-images', 'arn:aws:s3:::inventory-images/*'],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+    expect(await resolve(component.publicBaseUrl)).to.equal('https://inventory-images.s3.us-east-1.amazonaws.com');
+    expect(await resolve(component.appRoleName)).to.equal('inventory-images-app');
+  });
+
+  it('public read off: every public access flag on, no public statement, no public URL', async () => {
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', publicReadPrefix: null });
+    expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({ blockPublicPolicy: true, restrictPublicBuckets: true });
+    const doc = JSON.parse(await resolve(component.bucketPolicyJson));
+    expect(doc.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['DenyInsecureTransport']);
+    expect(await resolve(component.publicBaseUrl)).to.equal(undefined);
+  });
+
+  it('KMS key on: SSE-KMS with a bucket key, and KMS rights on that key only', async () => {
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', publicReadPrefix: null, kmsKeyArn: KMS });
+    expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules).to.deep.equal([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KMS }, bucketKeyEnabled: true },
+    ]);
+    const app = JSON.parse(await resolve(component.appPolicyJson));
+    expect(app.Statement.find((s: { Sid: string }) => s.Sid === 'UseBucketKey')).to.deep.equal({
+      Sid: 'UseBucketKey',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: KMS,
+    });
+  });
+
+  it('CORS, versioning off, extra trust and an instance profile when asked', async () => {
+    const { recorded } = await runPulumiComponent({
+      bucketName: 'inventory-images',
+      corsAllowedOrigins: ['https://inventory.example.com'],
+      versioningEnabled: false,
+      appTrustedRoleArns: ['arn:aws:iam::111122223333:role/deployer'],
+      createInstanceProfile: true,
+    });
+    expect((await resolvedInputs(byType(recorded, ':BucketCorsConfiguration'))).corsRules[0].allowedOrigins).to.deep.equal(['https://inventory.example.com']);
+    expect((await resolvedInputs(byType(recorded, ':BucketVersioning'))).versioningConfiguration).to.deep.equal({ status: 'Suspended' });
+    const trust = JSON.parse((await resolvedInputs(byType(recorded, ':Role'))).assumeRolePolicy);
+    expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['AssumeByServices', 'AssumeByRoles']);
+    expect(await resolvedInputs(byType(recorded, ':InstanceProfile'))).to.deep.include({ name: 'inventory-images-app', role: 'inventory-images-app' });
+  });
+
+  it('refuses bad arguments with the module variable messages', async () => {
+    const failure = (args: Parameters<typeof runPulumiComponent>[0]) => runPulumiComponent(args).then(() => undefined, (err: unknown) => err);
+    const err = await failure({ bucketName: 'Bad_Name', appObjectPrefixes: ['images'] });
+    expect(err).to.be.instanceOf(ImageBucketArgsError);
+    expect((err as ImageBucketArgsError).problems).to.deep.equal([
+      'bucketName: bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no "..".',
+      'appObjectPrefixes: app_object_prefixes must list at least one prefix, each non-empty and ending in "/".',
+    ]);
+    expect(String(await failure({ bucketName: 'ok-name', kmsKeyArn: KMS }))).to.match(/SSE-KMS objects cannot be read anonymously/);
+  });
+});
