@@ -164,7 +164,11 @@ export function compareSnapshots(tf: InfraSnapshot, pu: InfraSnapshot): string[]
   if (JSON.stringify(tf.dependencies) !== JSON.stringify(pu.dependencies)) {
     diffs.push(`explicit dependencies differ: terraform [${tf.dependencies.join(', ')}], pulumi [${pu.dependencies.join(', ')}]`);
   }
-  for (const name of ['bucket', 'app', 'trust'] as const) diffs.push(...diffValues(`${name} policy`, tf.policies[name], pu.policies[name]));
+  // Statements are matched by Sid, so a difference names the statement rather than a position.
+  const bySid = (doc: PolicyDocument) => Object.fromEntries(doc.Statement.map((st, i) => [st.Sid ?? `#${i}`, st]));
+  for (const name of ['bucket', 'app', 'trust'] as const) {
+    diffs.push(...diffValues(`${name} policy`, bySid(tf.policies[name]), bySid(pu.policies[name])));
+  }
   return diffs;
 }
 
