@@ -90,7 +90,7 @@ export function normalizePolicy(doc: PolicyDocument): PolicyDocument {
     return out;
   });
   statements.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  return { Version: doc.Version, Statement: statements } as PolicyDocument;
+  return { Version: doc.Version, Statement: statements } as unknown as PolicyDocument;
 }
 
 /** Terraform variables (snake_case) -> ImageBucket arguments (camelCase). */
