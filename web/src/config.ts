@@ -76,7 +76,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   else if (!BUCKET_NAME.test(bucket)) problems.push(`S3_BUCKET "${bucket}" is not a valid S3 bucket name`);
 
   const endpoint = url('S3_ENDPOINT', env.S3_ENDPOINT);
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const region = env.AWS_REGION || 'us-east-1';
   // A custom endpoint almost always means LocalStack/s3rver/MinIO, which want path-style URLs.
   const forcePathStyle = bool('S3_FORCE_PATH_STYLE', endpoint !== undefined);
 

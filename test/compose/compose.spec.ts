@@ -1,0 +1,161 @@
+import { expect } from 'chai';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { planDirectory } from '../../tools/terraform/plan';
+import { startTestS3, type TestS3 } from '../helpers/s3';
+
+const ROOT = path.join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; profiles?: string[]; stop_grace_period?: string }>;
+};
+const stack = (parse(read('Pulumi.localstack.yaml')) as { config: Record<string, unknown> }).config;
+const WEB_SERVICES = ['web', 'web-pulumi'];
+/** Read by the AWS SDK's default credential chain, not by the app's own config. */
+const SDK_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+/** Every environment variable web/src/config.ts reads (env.NAME, or int/bool/url('NAME', ...)). */
+function variablesTheAppReads(): string[] {
+  const source = read('web/src/config.ts');
+  const names = [...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\b(?:int|bool|url)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]!);
+  return [...new Set(names)].sort();
+}
+
+describe('docker compose setup', () => {
+  it('is a valid compose file (docker-compose config)', function () {
+    const hasCompose = (() => {
+      try {
+        execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    if (!hasCompose) {
+      if (process.env.CI === 'true') throw new Error('docker-compose is missing; .ci/run installs it');
+      console.warn('\n  [skipped] docker-compose not installed (apt-get install docker-compose)\n');
+      this.skip();
+    }
+    for (const profiles of ['terraform', 'pulumi']) {
+      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env: { ...process.env, COMPOSE_PROFILES: profiles } });
+    }
+  });
+
+  it('sets every variable the app reads for the web services, and nothing it does not read', () => {
+    const appReads = variablesTheAppReads();
+    expect(appReads).to.include.members(['PORT', 'S3_BUCKET', 'S3_ENDPOINT', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES']);
+    for (const name of WEB_SERVICES) {
+      const set = Object.keys(compose.services[name]!.environment ?? {}).sort();
+      expect(set.filter((v) => !SDK_VARIABLES.includes(v)), name).to.deep.equal(appReads);
+      expect(set, name).to.include.members(SDK_VARIABLES);
+    }
+  });
+
+  it('gives in-flight uploads less time than Docker waits before killing the container', () => {
+    const web = compose.services.web!;
+    expect(Number(web.environment!.SHUTDOWN_TIMEOUT_MS)).to.be.lessThan(parseInt(web.stop_grace_period!, 10) * 1000);
+  });
+
+  it('agrees with the Terraform LocalStack root and Pulumi.localstack.yaml on bucket, endpoints and ports', async () => {
+    const tf = await planDirectory(path.join(ROOT, 'terraform', 'environments', 'localstack'), {}, { accountId: '000000000000', region: 'us-east-1' });
+    const env = compose.services.web!.environment!;
+    expect(env.S3_BUCKET).to.equal(tf.outputs.S3_BUCKET).and.equal(stack['image-bucket:bucketName']);
+    expect(env.PUBLIC_BASE_URL).to.equal(tf.outputs.PUBLIC_BASE_URL).and.equal(`${stack['image-bucket:publicEndpoint']}/${stack['image-bucket:bucketName']}`);
+    expect(env.AWS_REGION).to.equal(stack['aws:region']);
+    // LocalStack's published port is the one in every public URL.
+    expect(compose.services.localstack!.ports).to.deep.equal(['4566:4566']);
+    expect(new URL(env.PUBLIC_BASE_URL!).port).to.equal('4566');
+    expect(new URL(env.S3_ENDPOINT!).port).to.equal('4566');
+    expect(compose.services.terraform!.environment!.TF_VAR_localstack_endpoint).to.equal(env.S3_ENDPOINT);
+    // The app's port is the published one, and the origin CORS allows in both tools.
+    expect(compose.services.web!.ports).to.deep.equal([`${env.PORT}:${env.PORT}`]);
+    const appOrigin = `http://localhost:${env.PORT}`;
+    const cors = tf.modules.image_bucket!.resources.find((r) => r.type === 'aws_s3_bucket_cors_configuration')!.values.cors_rule as { allowed_origins: string[] }[];
+    expect(cors[0]!.allowed_origins).to.deep.equal([appOrigin]);
+    expect(stack['image-bucket:corsAllowedOrigins']).to.deep.equal([appOrigin]);
+  });
+
+  it('pins every image to a version (no latest), with the reason for the LocalStack pin', () => {
+    const images = Object.entries(compose.services).filter(([, s]) => !s.build).map(([name, s]) => [name, s.image!] as const);
+    expect(images.map(([n]) => n).sort()).to.deep.equal(['localstack', 'pulumi', 'terraform']);
+    for (const [name, image] of images) {
+      const effective = image.replace(/^\$\{[A-Z_]+:-(.+)\}$/, '$1');
+      expect(effective, name).to.match(/^[\w./-]+:\d+\.\d+\.\d+$/);
+    }
+    expect(compose.services.localstack!.image).to.equal('${LOCALSTACK_IMAGE:-localstack/localstack:4.14.0}');
+    expect(read('docker-compose.yml')).to.match(/4\.14\.0 \(2026-02-26\) is the last community image that starts without one/);
+    const code = read('docker-compose.yml').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    expect(code).not.to.match(/:latest\b/);
+    expect(read('docker-compose.yml')).not.to.match(/^version:/m);
+  });
+
+  it('runs the Pulumi CLI of the same version as the Pulumi SDK, and a Terraform the module accepts', () => {
+    const sdk = (JSON.parse(read('node_modules/@pulumi/pulumi/package.json')) as { version: string }).version;
+    expect(compose.services.pulumi!.image).to.equal(`pulumi/pulumi-nodejs:${sdk}`);
+    const [major, minor] = compose.services.terraform!.image!.split(':')[1]!.split('.').map(Number);
+    expect(major! > 1 || minor! >= 7, 'terraform >= 1.7 for mock_provider').to.equal(true);
+  });
+
+  it('the Dockerfile is multi-stage, pinned, non-root, health-checked and runs the compiled server', () => {
+    const dockerfile = read('web/Dockerfile');
+    expect(dockerfile.match(/^FROM /gm)).to.have.length(2);
+    expect(dockerfile).to.match(/^ARG NODE_IMAGE=node:22\.\d+\.\d+-bookworm-slim$/m);
+    expect(dockerfile).to.match(/^USER node$/m);
+    expect(dockerfile).to.match(/^EXPOSE 8080$/m);
+    expect(dockerfile).to.match(/^HEALTHCHECK [\s\S]*\/healthcheck/m);
+    expect(dockerfile).to.match(/npm ci --omit=dev/);
+    expect(dockerfile).to.match(/^CMD \["node", "web\/dist\/server\.js"\]$/m);
+    expect(read('.dockerignore')).to.match(/^\*\*\/node_modules$/m);
+  });
+
+  it('the GitHub workflow pins every action to a commit SHA', () => {
+    const uses = [...read('.github/workflows/ci.yml').matchAll(/uses: (\S+)/g)].map((m) => m[1]!);
+    expect(uses.length).to.be.greaterThan(0);
+    for (const action of uses) expect(action).to.match(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+  });
+
+  describe('the production build the image runs', function () {
+    this.timeout(120_000);
+    let s3: TestS3;
+    before(async () => {
+      s3 = await startTestS3();
+    });
+    after(async () => {
+      await s3?.stop();
+    });
+
+    it('compiles, starts with plain node (no tsx) and answers /readyz', async () => {
+      execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+      const server = path.join(ROOT, 'web', 'dist', 'server.js');
+      expect(existsSync(server)).to.equal(true);
+      const bucket = await s3.createBucket('prod');
+      const child = spawn(process.execPath, [server], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: '0', S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint, PUBLIC_BASE_URL: `${s3.endpoint}/${bucket}`, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          child.stdout.on('data', (c: Buffer) => {
+            out += c;
+            const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+            if (m) resolve(m[1]!);
+          });
+          child.stderr.on('data', (c: Buffer) => (out += c));
+          child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+          setTimeout(() => reject(new Error(`no listening log line: ${out}`)), 20_000);
+        });
+        expect((await fetch(`${url}/readyz`)).status).to.equal(200);
+        expect((await fetch(`${url}/`)).status).to.equal(200);
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        expect(await exited).to.equal(0);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
+  });
+});
