@@ -83,7 +83,8 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
     const settle = (err: Error | undefined, image?: StoredImage) => {
       if (settled) return;
       settled = true;
-      req.setTimeout(0);
+      // The socket may already be gone (client disconnected): clearing its timer must not throw.
+      req.socket?.setTimeout(0);
       req.off('timeout', onIdle);
       if (err) {
         // Abort first so no part or completion is sent after this point, then unblock lib-storage,
@@ -142,6 +143,11 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
       return { key, contentType: sniffed.mime!, bytes };
     };
 
+    const streamFailure = (err: Error) =>
+      req.destroyed && !req.complete
+        ? new HttpError(400, 'Client closed the connection during the upload')
+        : new HttpError(400, `Malformed multipart body: ${err.message}`);
+
     parser.on('file', (field, file) => {
       if (field !== IMAGE_FIELD) {
         file.resume();
@@ -161,14 +167,10 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
     parser.on('filesLimit', () => settle(new HttpError(400, `Send exactly one file, in ${IMAGE_FIELD}`)));
     parser.on('partsLimit', () => settle(new HttpError(400, 'Too many parts in the multipart body')));
     parser.on('fieldsLimit', () => settle(new HttpError(400, 'Too many fields in the multipart body')));
+    parser.on('error', (err: Error) => settle(streamFailure(err)));
     parser.on('close', () => {
-      if (!fileSeen) settle(new HttpError(400, `Missing file field ${IMAGE_FIELD}`));
+      if (!fileSeen && !parser.errored) settle(new HttpError(400, `Missing file field ${IMAGE_FIELD}`));
     });
-
-    const streamFailure = (err: Error) =>
-      req.destroyed && !req.complete
-        ? new HttpError(400, 'Client closed the connection during the upload')
-        : new HttpError(400, `Malformed multipart body: ${err.message}`);
 
     pipeline(req, parser, (err) => {
       if (err) settle(streamFailure(err));
