@@ -13,6 +13,7 @@ export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 /** Room for multipart boundaries and part headers on top of the file itself. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 export interface UploadTuning {
   /** Bytes per S3 part (>= 5 MiB except in tests). Memory per upload is about partSize x (queueSize + 1). */
@@ -68,6 +69,9 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
     try {
       parser = busboy({
         headers: req.headers,
+        // Larger buffers than busboy's 64 KiB defaults: fewer, bigger chunks on the way to S3 parts.
+        highWaterMark: STREAM_BUFFER_BYTES,
+        fileHwm: STREAM_BUFFER_BYTES,
         limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 20 },
       });
     } catch (err) {
@@ -116,7 +120,7 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
 
       const key = `${options.keyPrefix}${randomUUID()}.${sniffed.ext}`;
       let bytes = sniffed.head.length;
-      body = new PassThrough({ highWaterMark: 1024 * 1024 });
+      body = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
       body.write(sniffed.head);
       if (sniffed.ended) body.end();
       else file.on('data', (chunk: Buffer) => (bytes += chunk.length)).pipe(body);

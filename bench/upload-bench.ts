@@ -1,0 +1,280 @@
+/**
+ * npm run bench [-- --quick]
+ *
+ * Upload throughput and memory, side by side in one run, against one s3rver in its own process:
+ *   limit         a lib-storage Upload straight from disk (no HTTP hop): what S3 can take
+ *   app           this app: multipart POST -> Express 5 + busboy -> lib-storage, streamed
+ *   multer-memory multer memoryStorage + one PutObject (the tutorial recipe)
+ *   multer-s3     the multer-s3 middleware (streams through lib-storage too)
+ * Every case runs in a fresh process whose peak RSS (VmHWM) is read at the end, and every stored
+ * object is read back and compared by sha256. Then 16 concurrent 50 MiB uploads through the app.
+ * Writes docs/benchmarks.md and docs/benchmarks.svg.
+ */
+import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import { EMBEDDED_S3_CREDENTIALS, ensureBucket, startEmbeddedS3 } from '../web/src/dev/embedded-s3';
+import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/upload';
+import { createS3Client } from '../web/src/s3/client';
+import { renderChart } from './chart';
+
+const ROOT = path.join(__dirname, '..');
+const MiB = 1024 * 1024;
+const QUICK = process.argv.includes('--quick');
+const SIZES = QUICK ? [10, 100] : [10, 100, 1024];
+const RUNS = (size: number) => (QUICK ? 1 : size >= 1024 ? 2 : 3);
+const CASES = ['limit', 'app', 'multer-memory', 'multer-s3'] as const;
+type Case = (typeof CASES)[number];
+const BUCKET = 'bench';
+const BUILD = path.join(ROOT, '.bench-build');
+const compiled = (file: string) => path.join(BUILD, file);
+
+process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
+process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
+process.env.AWS_REGION = 'us-east-1';
+
+interface Measurement {
+  size: number;
+  case: Case;
+  seconds: number;
+  peakRssMB: number;
+  sha256Ok: boolean;
+}
+
+/** A PNG header (so the app's sniffing accepts it) followed by random, incompressible bytes. */
+async function makeFile(dir: string, mib: number): Promise<{ file: string; sha256: string; bytes: number }> {
+  const file = path.join(dir, `bench-${mib}MiB.png`);
+  // Signature, a valid IHDR, then one IDAT chunk announcing the rest: file-type stops reading at IDAT.
+  const ihdr = Buffer.from('4948445200001000000010000802000000', 'hex');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(ihdr));
+  const idat = Buffer.alloc(8);
+  idat.writeUInt32BE(mib * MiB - 41);
+  idat.write('IDAT', 4);
+  const header = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d', 'hex'), ihdr, crc, idat]);
+  const out = createWriteStream(file);
+  const hash = createHash('sha256');
+  const write = (chunk: Buffer) => new Promise<void>((resolve) => (hash.update(chunk), out.write(chunk) ? resolve() : out.once('drain', resolve)));
+  await write(header);
+  for (let left = mib * MiB - header.length; left > 0; left -= MiB) await write(randomBytes(Math.min(MiB, left)));
+  await new Promise<void>((resolve) => out.end(resolve));
+  return { file, sha256: hash.digest('hex'), bytes: statSync(file).size };
+}
+
+function peakRssMB(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Starts a server process that prints a JSON line with its URL (the app logs `"url"`). */
+function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c;
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`server ${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+}
+
+/** Streams a file from disk as a multipart/form-data POST; resolves with the parsed JSON answer. */
+function postFile(url: string, file: string, bytes: number): Promise<{ status: number; json: any }> {
+  const boundary = `----bench${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="bench.png"\r\nContent-Type: image/png\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + bytes + tail.length },
+    }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text || '{}') }));
+    });
+    req.on('error', reject);
+    req.write(head);
+    createReadStream(file, { highWaterMark: MiB })
+      .on('end', () => req.end(tail))
+      .pipe(req, { end: false });
+  });
+}
+
+async function storedSha256(s3: ReturnType<typeof createS3Client>, key: string): Promise<string> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  const hash = createHash('sha256');
+  for await (const chunk of object.Body as Readable) hash.update(chunk as Buffer);
+  await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key })); // keep the disk from filling up
+  return hash.digest('hex');
+}
+
+async function runCase(kind: Case, input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>): Promise<Omit<Measurement, 'size'>> {
+  if (kind === 'limit') {
+    // The uploader times its own upload (process start-up excluded) and reports its peak RSS.
+    const key = `images/bench/direct-${Date.now()}.png`;
+    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), input.file, key], { cwd: ROOT, env: { ...process.env, ...s3env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0) throw new Error(`direct upload failed with ${code}`);
+    const { seconds, peakRssMB } = JSON.parse(out) as { seconds: number; peakRssMB: number };
+    return { case: kind, seconds, peakRssMB, sha256Ok: (await storedSha256(s3, key)) === input.sha256 };
+  }
+
+  const server =
+    kind === 'app'
+      ? await startServer([compiled('web/src/server.js')], { ...s3env, PORT: '0', PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`, MAX_UPLOAD_BYTES: String(2048 * MiB), LOG_LEVEL: 'info' })
+      : await startServer([compiled('bench/servers/peers.js'), kind], s3env);
+  try {
+    const url = kind === 'app' ? `${server.url}/inventory/1/image` : `${server.url}/upload`;
+    const started = process.hrtime.bigint();
+    const res = await postFile(url, input.file, input.bytes);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
+    const peak = peakRssMB(server.child);
+    const key = kind === 'app' ? new URL(res.json.image_url).pathname.replace(`/${BUCKET}/`, '') : res.json.key;
+    return { case: kind, seconds, peakRssMB: peak, sha256Ok: (await storedSha256(s3, key)) === input.sha256 };
+  } finally {
+    await stop(server.child);
+  }
+}
+
+async function concurrent(input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>) {
+  const server = await startServer([compiled('web/src/server.js')], { ...s3env, PORT: '0', PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`, LOG_LEVEL: 'info' });
+  try {
+    const started = process.hrtime.bigint();
+    const results = await Promise.allSettled(Array.from({ length: 16 }, () => postFile(`${server.url}/inventory/1/image`, input.file, input.bytes)));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const peak = peakRssMB(server.child);
+    let errors = 0;
+    for (const r of results) {
+      if (r.status !== 'fulfilled' || r.value.status !== 200) errors++;
+      else if ((await storedSha256(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256) errors++;
+    }
+    return { uploads: 16, seconds, mibPerSecond: (16 * input.bytes) / MiB / seconds, peakRssMB: peak, errors };
+  } finally {
+    await stop(server.child);
+  }
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main() {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], { stdio: 'inherit' });
+  const work = await mkdtemp(path.join(tmpdir(), 'upload-bench-'));
+  const embedded = await startEmbeddedS3({ port: 0, directory: path.join(work, 's3') });
+  const s3 = createS3Client({ region: 'us-east-1', endpoint: embedded.endpoint, forcePathStyle: true });
+  await ensureBucket(s3, BUCKET);
+  const s3env = { S3_ENDPOINT: embedded.endpoint, S3_BUCKET: BUCKET };
+  const results: Measurement[] = [];
+  try {
+    for (const size of SIZES) {
+      const input = await makeFile(work, size);
+      for (let run = 0; run < RUNS(size); run++) {
+        for (const kind of CASES) {
+          const m = await runCase(kind, input, s3env, s3);
+          results.push({ size, ...m });
+          console.error(`${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`);
+        }
+      }
+      await rm(input.file);
+    }
+    const concurrency = QUICK ? undefined : await (async () => {
+      const input = await makeFile(work, 50);
+      const c = await concurrent(input, s3env, s3);
+      console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);
+      return c;
+    })();
+    report(results, concurrency);
+  } finally {
+    s3.destroy();
+    await embedded.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+interface Row {
+  size: number;
+  case: Case;
+  seconds: number;
+  mibPerSecond: number;
+  ratio: number;
+  peakRssMB: number;
+  sha256Ok: boolean;
+  runs: number;
+}
+
+function summarize(results: Measurement[]): Row[] {
+  const rows: Row[] = [];
+  for (const size of SIZES) {
+    const limitSeconds = median(results.filter((r) => r.size === size && r.case === 'limit').map((r) => r.seconds));
+    for (const kind of CASES) {
+      const runs = results.filter((r) => r.size === size && r.case === kind);
+      const seconds = median(runs.map((r) => r.seconds));
+      rows.push({
+        size,
+        case: kind,
+        seconds,
+        mibPerSecond: size / seconds,
+        ratio: limitSeconds / seconds,
+        peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+        sha256Ok: runs.every((r) => r.sha256Ok),
+        runs: runs.length,
+      });
+    }
+  }
+  return rows;
+}
+
+function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof concurrent>>) {
+  const rows = summarize(results);
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const machine = `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const table = [
+    '| file | case | seconds (median) | MiB/s | ratio to limit | peak RSS (MB) | sha256 | runs |',
+    '|---:|---|---:|---:|---:|---:|:---:|---:|',
+    ...rows.map((r) => `| ${r.size >= 1024 ? `${r.size / 1024} GiB` : `${r.size} MiB`} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`),
+  ].join('\n');
+  const concurrencyText = concurrency
+    ? `16 concurrent 50 MiB uploads through the app: ${concurrency.mibPerSecond.toFixed(1)} MiB/s in total, peak RSS ${concurrency.peakRssMB.toFixed(0)} MB, ${concurrency.errors} errors (${concurrency.seconds.toFixed(1)} s).`
+    : 'Concurrency run skipped (--quick).';
+  console.log(`\n${table}\n\n${concurrencyText}\n`);
+  if (QUICK) return; // a quick run is for tuning; only a full run rewrites the committed report
+  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.svg'), renderChart(rows, machine));
+  const doc = readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
+  const begin = '<!-- BEGIN BENCH OUTPUT -->';
+  const end = '<!-- END BENCH OUTPUT -->';
+  const generated = [
+    begin,
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Part size ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB, ${DEFAULT_UPLOAD_TUNING.queueSize} parts in flight per upload.`,
+    '',
+    table,
+    '',
+    concurrencyText,
+    '',
+    '![Throughput and peak RSS against file size](benchmarks.svg)',
+    '',
+    end,
+  ].join('\n');
+  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), doc.slice(0, doc.indexOf(begin)) + generated + doc.slice(doc.indexOf(end) + end.length));
+}
+
+void main();
