@@ -27,11 +27,15 @@ import { renderChart } from './chart';
 
 const ROOT = path.join(__dirname, '..');
 const MiB = 1024 * 1024;
+const ALL_CASES = ['limit', 'app', 'multer-memory', 'multer-s3'] as const;
+type Case = (typeof ALL_CASES)[number];
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const QUICK = process.argv.includes('--quick');
-const SIZES = QUICK ? [10, 100] : [10, 100, 1024];
-const RUNS = (size: number) => (QUICK ? 1 : size >= 1024 ? 2 : 3);
-const CASES = ['limit', 'app', 'multer-memory', 'multer-s3'] as const;
-type Case = (typeof CASES)[number];
+/** For tuning: --sizes=10,1024 --cases=limit,app run a subset once and write nothing. */
+const PARTIAL = Boolean(flag('sizes') || flag('cases'));
+const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
+const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
+const RUNS = (size: number) => (QUICK || PARTIAL ? 1 : size >= 1024 ? 2 : 3);
 const BUCKET = 'bench';
 const BUILD = path.join(ROOT, '.bench-build');
 const compiled = (file: string) => path.join(BUILD, file);
@@ -159,8 +163,13 @@ async function runCase(kind: Case, input: { file: string; sha256: string; bytes:
 async function concurrent(input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>) {
   const server = await startServer([compiled('web/src/server.js')], { ...s3env, PORT: '0', PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`, LOG_LEVEL: 'info' });
   try {
+    // One item per upload: uploads to the same item replace (and delete) each other's images.
+    const ids = Array.from({ length: 16 }, (_, i) => 101 + i);
+    for (const id of ids) {
+      await fetch(`${server.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, name: `bench ${id}` }) });
+    }
     const started = process.hrtime.bigint();
-    const results = await Promise.allSettled(Array.from({ length: 16 }, () => postFile(`${server.url}/inventory/1/image`, input.file, input.bytes)));
+    const results = await Promise.allSettled(ids.map((id) => postFile(`${server.url}/inventory/${id}/image`, input.file, input.bytes)));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const peak = peakRssMB(server.child);
     let errors = 0;
@@ -196,7 +205,7 @@ async function main() {
       }
       await rm(input.file);
     }
-    const concurrency = QUICK ? undefined : await (async () => {
+    const concurrency = QUICK || PARTIAL ? undefined : await (async () => {
       const input = await makeFile(work, 50);
       const c = await concurrent(input, s3env, s3);
       console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);
@@ -256,7 +265,7 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
     ? `16 concurrent 50 MiB uploads through the app: ${concurrency.mibPerSecond.toFixed(1)} MiB/s in total, peak RSS ${concurrency.peakRssMB.toFixed(0)} MB, ${concurrency.errors} errors (${concurrency.seconds.toFixed(1)} s).`
     : 'Concurrency run skipped (--quick).';
   console.log(`\n${table}\n\n${concurrencyText}\n`);
-  if (QUICK) return; // a quick run is for tuning; only a full run rewrites the committed report
+  if (QUICK || PARTIAL) return; // quick and partial runs are for tuning; only a full run rewrites the report
   writeFileSync(path.join(ROOT, 'docs', 'benchmarks.svg'), renderChart(rows, machine));
   const doc = readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
   const begin = '<!-- BEGIN BENCH OUTPUT -->';
