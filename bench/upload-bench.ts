@@ -31,7 +31,7 @@ const ALL_CASES = ['limit', 'app', 'multer-memory', 'multer-s3'] as const;
 type Case = (typeof ALL_CASES)[number];
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const QUICK = process.argv.includes('--quick');
-/** For tuning: --sizes=10,1024 --cases=limit,app run a subset once and write nothing. */
+/** For tuning: --sizes=10,1024 --cases=limit,app run a subset once (add --concurrency for that run) and write nothing. */
 const PARTIAL = Boolean(flag('sizes') || flag('cases'));
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
 const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
@@ -183,7 +183,11 @@ async function concurrent(input: { file: string; sha256: string; bytes: number }
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 async function main() {
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], { stdio: 'inherit' });
@@ -205,7 +209,7 @@ async function main() {
       }
       await rm(input.file);
     }
-    const concurrency = QUICK || PARTIAL ? undefined : await (async () => {
+    const concurrency = (QUICK || PARTIAL) && !process.argv.includes('--concurrency') ? undefined : await (async () => {
       const input = await makeFile(work, 50);
       const c = await concurrent(input, s3env, s3);
       console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);

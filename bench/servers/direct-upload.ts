@@ -1,10 +1,9 @@
 /**
- * The limit: one lib-storage Upload straight from disk to S3, in a process of its own so its peak RSS
- * is measured like the servers'. Usage: direct-upload.ts <file> <key>  (S3_* settings from the env).
+ * The limit: one lib-storage Upload straight from disk to S3 with the library's defaults (5 MiB parts,
+ * 4 in flight), in a process of its own so its peak RSS is measured like the servers'. Usage: direct-upload.ts <file> <key>  (S3_* settings from the env).
  */
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream, readFileSync } from 'node:fs';
-import { DEFAULT_UPLOAD_TUNING } from '../../web/src/images/upload';
 import { createS3Client } from '../../web/src/s3/client';
 
 async function main() {
@@ -13,8 +12,6 @@ async function main() {
   const upload = new Upload({
     client: s3,
     params: { Bucket: process.env.S3_BUCKET!, Key: key!, Body: createReadStream(file!, { highWaterMark: 1024 * 1024 }), ContentType: 'image/png' },
-    partSize: DEFAULT_UPLOAD_TUNING.partSize,
-    queueSize: DEFAULT_UPLOAD_TUNING.queueSize,
   });
   const started = process.hrtime.bigint();
   await upload.done();

@@ -22,8 +22,10 @@ export interface UploadTuning {
   queueSize: number;
 }
 
-// Measured (docs/benchmarks.md): 5 MiB x 4 matched 8 MiB x 4 in throughput with ~30 MB less peak RSS.
-export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, queueSize: 4 };
+// Measured (docs/benchmarks.md): 5 MiB x 2 keeps single uploads near the SDK's own speed against
+// s3rver while 16 concurrent uploads stay under 400 MB; 8 MiB x 4 used ~30 MB more for one upload
+// and 524 MB for sixteen.
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, queueSize: 2 };
 
 export interface ReceiveImageOptions {
   s3: S3Client;
