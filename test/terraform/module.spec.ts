@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
 import { loadTerraformConfig } from '../../tools/terraform/config';
-import { PlanError, findResource, planDirectory } from '../../tools/terraform/plan';
+import { PlanError, findResource, planConfig, planDirectory } from '../../tools/terraform/plan';
 import { runTestFile } from '../../tools/terraform/tftest';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -80,6 +80,16 @@ describe('Terraform module image-bucket (planned offline)', () => {
     it('accepts good edge values', async () => {
       await planDirectory(MODULE, { bucket_name: 'a.b-c', public_read_prefix: 'public/images/', app_object_prefixes: ['public/images/', 'data/'], cors_allowed_origins: ['*', 'http://localhost:8080'] }, CONTEXT);
     });
+  });
+
+  it('the planner refuses what it does not know rather than guess', async () => {
+    const refusal = (dir: string) => planDirectory(path.join(ROOT, 'test', 'fixtures', 'terraform-broken', dir), {}, CONTEXT).then(() => undefined, (e: unknown) => e as Error);
+    expect((await refusal('bad-references'))?.message).to.match(/variable "declared" is required/);
+    const config = await loadTerraformConfig(MODULE);
+    const bucket = config.blocks.find((b) => b.type === 'aws_s3_bucket_policy')!;
+    bucket.body.policy = '${aws_s3_bucket.this.not_an_attribute}';
+    const err = await planConfig(config, { bucket_name: 'inventory-images' }, CONTEXT).then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).to.equal('aws_s3_bucket.this has no attribute "not_an_attribute"');
   });
 
   it('the LocalStack root outputs the app settings for that bucket', async () => {
