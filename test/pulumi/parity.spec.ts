@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runMatrix } from '../../tools/authz/matrix';
 import { pulumiPolicies } from '../../tools/authz/pulumi-policies';
 import { terraformPolicies } from '../../tools/authz/terraform-policies';
+import { SAMPLE_CONTEXT } from '../../tools/sample-account';
 import type { Value } from '../../tools/terraform/expression';
 import { PlanError, planDirectory } from '../../tools/terraform/plan';
 import { MODULE_DIR } from '../../tools/authz/terraform-policies';
@@ -98,7 +99,7 @@ describe('parity: the Terraform module and the Pulumi component build the same t
     ];
     for (const inputs of bad) {
       it(JSON.stringify(inputs), async () => {
-        const tfError = await planDirectory(MODULE_DIR, inputs, { accountId: '111122223333', region: 'us-east-1' }).then(() => undefined, (e: unknown) => e);
+        const tfError = await planDirectory(MODULE_DIR, inputs, SAMPLE_CONTEXT).then(() => undefined, (e: unknown) => e);
         const puError = await runPulumiComponent(toPulumiArgs(inputs)).then(() => undefined, (e: unknown) => e);
         expect(tfError).to.be.instanceOf(PlanError);
         expect(puError).to.be.instanceOf(Error);

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import path from 'node:path';
+import { SAMPLE_CONTEXT } from '../../tools/sample-account';
 import { planDirectory } from '../../tools/terraform/plan';
 import { ROOT, runProgram, stackConfig } from '../helpers/pulumi-stack';
 
 describe('Pulumi program with the localstack stack config (mock runtime)', () => {
   it('exports the app settings the Terraform LocalStack root outputs, name for name', async () => {
     const pulumiOutputs = await runProgram(stackConfig());
-    const tf = await planDirectory(path.join(ROOT, 'terraform', 'environments', 'localstack'), {}, { accountId: '111122223333', region: 'us-east-1' });
+    const tf = await planDirectory(path.join(ROOT, 'terraform', 'environments', 'localstack'), {}, SAMPLE_CONTEXT);
     expect(pulumiOutputs.S3_BUCKET).to.equal(tf.outputs.S3_BUCKET).and.equal('inventory-images');
     expect(pulumiOutputs.PUBLIC_BASE_URL).to.equal(tf.outputs.PUBLIC_BASE_URL).and.equal('http://localhost:4566/inventory-images');
     expect(pulumiOutputs.S3_ENDPOINT).to.equal(tf.outputs.S3_ENDPOINT);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
 import { readdirSync } from 'node:fs';
+import { SAMPLE_CONTEXT } from '../../tools/sample-account';
 import { loadTerraformConfig } from '../../tools/terraform/config';
 import { PlanError, findResource, planConfig, planDirectory } from '../../tools/terraform/plan';
 import { runTestFile } from '../../tools/terraform/tftest';
@@ -8,7 +9,7 @@ import { runTestFile } from '../../tools/terraform/tftest';
 const ROOT = path.join(__dirname, '..', '..');
 const MODULE = path.join(ROOT, 'terraform', 'modules', 'image-bucket');
 const LOCALSTACK = path.join(ROOT, 'terraform', 'environments', 'localstack');
-const CONTEXT = { accountId: '111122223333', region: 'us-east-1' };
+const CONTEXT = SAMPLE_CONTEXT;
 
 describe('Terraform module image-bucket (planned offline)', () => {
   const testFiles = readdirSync(path.join(MODULE, 'tests')).filter((f) => f.endsWith('.tftest.hcl'));

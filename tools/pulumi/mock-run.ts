@@ -3,9 +3,7 @@
  * resource the way the engine would receive it: type, name, inputs, parent and dependsOn.
  */
 import * as pulumi from '@pulumi/pulumi';
-
-export const MOCK_ACCOUNT_ID = '111122223333';
-export const MOCK_REGION = 'us-east-1';
+import { SAMPLE_ACCOUNT_ID, SAMPLE_REGION } from '../sample-account';
 
 export interface RecordedResource {
   type: string;
@@ -25,17 +23,17 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       const bucket = inputs.bucket ?? name;
       return {
         id: bucket,
-        state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${MOCK_REGION}.amazonaws.com` },
+        state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${SAMPLE_REGION}.amazonaws.com` },
       };
     }
     case 'aws:iam/role:Role':
-      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${inputs.name}` } };
+      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/${inputs.name}` } };
     case 'aws:iam/policy:Policy': {
-      const arn = `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${inputs.name}`;
+      const arn = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:policy/${inputs.name}`;
       return { id: arn, state: { ...inputs, arn } };
     }
     case 'aws:iam/instanceProfile:InstanceProfile':
-      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${inputs.name}` } };
+      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:instance-profile/${inputs.name}` } };
     default:
       return { id: `${name}-id`, state: inputs };
   }

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadTerraformConfig, parseHcl, type Body, type TerraformConfig } from './config';
 import { ExpressionError, evaluate, parseJsonValue, type Scope, type Value } from './expression';
+import { SAMPLE_CONTEXT } from '../sample-account';
 import { PlanError, planConfig, type Plan, type PlanContext } from './plan';
 
 export interface RunResult {
@@ -16,8 +17,6 @@ export interface RunResult {
   problems: string[];
 }
 
-/** Where the test files' mocks put the bucket: the planner must compute the same values. */
-export const TEST_CONTEXT: PlanContext = { accountId: '111122223333', region: 'us-east-1' };
 
 function scopeOf(plan: Plan, config: TerraformConfig): Scope {
   const byType = (mode: 'resource' | 'data') => {
@@ -42,7 +41,7 @@ function scopeOf(plan: Plan, config: TerraformConfig): Scope {
   };
 }
 
-export async function runTestFile(moduleDir: string, file: string, context = TEST_CONTEXT): Promise<RunResult[]> {
+export async function runTestFile(moduleDir: string, file: string, context: PlanContext = SAMPLE_CONTEXT): Promise<RunResult[]> {
   const config = await loadTerraformConfig(moduleDir);
   const json = await parseHcl(path.basename(file), await readFile(file, 'utf8'));
   const fileVariables = evaluateVariables(((json.variables as Body[] | undefined) ?? [])[0]);
