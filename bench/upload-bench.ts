@@ -121,7 +121,7 @@ function postFile(url: string, file: string, bytes: number): Promise<{ status: n
   });
 }
 
-async function storedSha256(s3: ReturnType<typeof createS3Client>, key: string): Promise<string> {
+async function sha256OfStoredThenDelete(s3: ReturnType<typeof createS3Client>, key: string): Promise<string> {
   const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   const hash = createHash('sha256');
   for await (const chunk of object.Body as Readable) hash.update(chunk as Buffer);
@@ -139,7 +139,7 @@ async function runCase(kind: Case, input: { file: string; sha256: string; bytes:
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (code !== 0) throw new Error(`direct upload failed with ${code}`);
     const { seconds, peakRssMB } = JSON.parse(out) as { seconds: number; peakRssMB: number };
-    return { case: kind, seconds, peakRssMB, sha256Ok: (await storedSha256(s3, key)) === input.sha256 };
+    return { case: kind, seconds, peakRssMB, sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256 };
   }
 
   const server =
@@ -154,7 +154,7 @@ async function runCase(kind: Case, input: { file: string; sha256: string; bytes:
     if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
     const peak = peakRssMB(server.child);
     const key = kind === 'app' ? new URL(res.json.image_url).pathname.replace(`/${BUCKET}/`, '') : res.json.key;
-    return { case: kind, seconds, peakRssMB: peak, sha256Ok: (await storedSha256(s3, key)) === input.sha256 };
+    return { case: kind, seconds, peakRssMB: peak, sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256 };
   } finally {
     await stop(server.child);
   }
@@ -175,7 +175,7 @@ async function concurrent(input: { file: string; sha256: string; bytes: number }
     let errors = 0;
     for (const r of results) {
       if (r.status !== 'fulfilled' || r.value.status !== 200) errors++;
-      else if ((await storedSha256(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256) errors++;
+      else if ((await sha256OfStoredThenDelete(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256) errors++;
     }
     return { uploads: 16, seconds, mibPerSecond: (16 * input.bytes) / MiB / seconds, peakRssMB: peak, errors };
   } finally {

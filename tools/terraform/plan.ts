@@ -7,7 +7,7 @@
  * for the few resource types used here; a reference to anything else is refused, never invented.
  */
 import { META_ARGUMENTS, localModuleDir, loadTerraformConfig, type Body, type Json, type TerraformConfig } from './config';
-import { ExpressionError, evaluate, parseExpression, parseJsonValue, type Scope, type Value } from './expression';
+import { ExpressionError, evaluate, parseJsonValue, type Scope, type Value } from './expression';
 import { renderPolicyDocument } from './policy-document';
 
 export interface PlanContext {
@@ -344,12 +344,4 @@ export function findResource(plan: Plan, address: string): PlannedResource {
   const found = plan.resources.find((r) => r.address === address);
   if (!found) throw new Error(`${address} is not in the plan (has: ${plan.resources.map((r) => r.address).join(', ')})`);
   return found;
-}
-
-/** Evaluates one expression against literal variables only (for tests of validation rules). */
-export function evaluateWithVariables(expression: string, variables: Record<string, Value>): Value {
-  return evaluate(parseExpression(expression), (root) => {
-    if (root === 'var') return variables;
-    throw new ExpressionError(`unknown reference ${root}`);
-  });
 }

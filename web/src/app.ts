@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import { errorHandler, notFoundHandler } from './http/errors';
-import { IMAGE_FIELD, allowedImageTypes, type UploadTuning } from './images/upload';
+import { ALLOWED_MIME_TYPES } from './images/sniff';
+import { IMAGE_FIELD, type UploadTuning } from './images/upload';
 import type { InventoryStore } from './inventory/store';
 import { healthRouter } from './routes/health';
 import { inventoryRouter } from './routes/inventory';
@@ -68,7 +69,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   // What the browser UI needs to check a file before sending it.
   app.get('/config.json', (_req, res) => {
-    res.json({ maxUploadBytes: config.maxUploadBytes, allowedTypes: allowedImageTypes, imageField: IMAGE_FIELD });
+    res.json({ maxUploadBytes: config.maxUploadBytes, allowedTypes: ALLOWED_MIME_TYPES, imageField: IMAGE_FIELD });
   });
 
   app.use(

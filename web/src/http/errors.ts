@@ -26,18 +26,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 /** Translates anything thrown into JSON; unknown errors become a 500 without internals. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = httpStatusOf(err);
-  const message =
-    err instanceof HttpError
-      ? err.message
-      : status === 400 && err?.type === 'entity.parse.failed'
-        ? 'Request body is not valid JSON'
-        : status < 500
-          ? String(err?.message ?? 'Bad request')
-          : status === 503
-            ? 'Image storage is unreachable; try again shortly'
-            : status === 502
-              ? `Image storage refused the request (${String(err?.name ?? 'error')})`
-              : 'Internal server error';
+  const message = clientMessage(err, status);
   if (status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ status, reason: message }, 'request rejected');
   if (res.headersSent) {
@@ -46,6 +35,16 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   }
   res.status(status).json(errorBody(status, message));
 };
+
+/** What the client may read: our own messages, client errors' messages, never a server error's internals. */
+function clientMessage(err: any, status: number): string {
+  if (err instanceof HttpError) return err.message;
+  if (status === 400 && err?.type === 'entity.parse.failed') return 'Request body is not valid JSON';
+  if (status < 500) return String(err?.message ?? 'Bad request');
+  if (status === 503) return 'Image storage is unreachable; try again shortly';
+  if (status === 502) return `Image storage refused the request (${String(err?.name ?? 'error')})`;
+  return 'Internal server error';
+}
 
 const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 

@@ -10,6 +10,8 @@ export const ALLOWED_IMAGE_TYPES: ReadonlyMap<string, string> = new Map([
   ['image/avif', 'avif'],
 ]);
 
+export const ALLOWED_MIME_TYPES = [...ALLOWED_IMAGE_TYPES.keys()];
+
 /** Enough for file-type to recognise every format above (it reads at most 4100 bytes by default). */
 export const SNIFF_BYTES = 4100;
 

@@ -185,4 +185,3 @@ export function receiveImage(req: IncomingMessage, options: ReceiveImageOptions)
   });
 }
 
-export const allowedImageTypes = [...ALLOWED_IMAGE_TYPES.keys()];

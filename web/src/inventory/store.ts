@@ -83,7 +83,7 @@ export class InventoryStore {
    * s3:ListBucket without a prefix condition, which the least-privilege policy does not grant.)
    */
   async checkBucket(): Promise<void> {
-    await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: INVENTORY_PREFIX, MaxKeys: 1 }));
+    await this.listKeys(INVENTORY_PREFIX, 1);
   }
 
   async listKeys(prefix: string, limit = Infinity): Promise<string[]> {
