@@ -9,10 +9,10 @@ import { runInNewContext } from 'node:vm';
 import { EMBEDDED_S3_CREDENTIALS, ensureBucket, startEmbeddedS3, type EmbeddedS3 } from '../../web/src/dev/embedded-s3';
 import { createS3Client } from '../../web/src/s3/client';
 import type { RunningServer } from '../../web/src/server';
-import { startTestApp } from '../helpers/app';
-import { makePng, sha256 } from '../helpers/images';
-import { multipart, post, uploadImage } from '../helpers/multipart';
-import { startTestS3, type TestS3 } from '../helpers/s3';
+import { startTestApp } from '../support/app';
+import { makePng, sha256 } from '../support/images';
+import { multipart, post, uploadImage } from '../support/multipart';
+import { startTestS3, type TestS3 } from '../support/s3';
 
 describe('fault tolerance', function () {
   this.timeout(120_000);

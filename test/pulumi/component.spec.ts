@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { ImageBucketArgsError } from '../../pulumi/validation';
-import { resolve, resolvedInputs, type RecordedResource } from '../../tools/pulumi/mock-run';
-import { runPulumiComponent } from '../../tools/parity/snapshot';
-
-const KMS = 'arn:aws:kms:us-east-1:111122223333:key/0c1d2e3f-0000-4000-8000-000000000000';
+import { SAMPLE_ACCOUNT_ID, SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
+import { resolve, resolvedInputs, runPulumiComponent, type RecordedResource } from './mock-runtime';
 
 describe('Pulumi ImageBucket component (mock runtime)', () => {
   const byType = (recorded: RecordedResource[], suffix: string) => {
@@ -100,7 +98,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
       bucketName: 'inventory-images',
       corsAllowedOrigins: ['https://inventory.example.com'],
       versioningEnabled: false,
-      appTrustedRoleArns: ['arn:aws:iam::111122223333:role/deployer'],
+      appTrustedRoleArns: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/deployer`],
       createInstanceProfile: true,
     });
     expect((await resolvedInputs(byType(recorded, ':BucketCorsConfiguration'))).corsRules[0].allowedOrigins).to.deep.equal(['https://inventory.example.com']);

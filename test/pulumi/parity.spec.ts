@@ -1,52 +1,44 @@
+/**
+ * The Terraform module and the Pulumi component build the same thing. The Terraform side is what real
+ * Terraform applied against moto (test/terraform/applied-module.ts); the Pulumi side is the component under
+ * Pulumi's mock runtime.
+ */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { runMatrix } from '../../tools/authz/matrix';
-import { pulumiPolicies } from '../../tools/authz/pulumi-policies';
-import { terraformPolicies } from '../../tools/authz/terraform-policies';
-import { SAMPLE_CONTEXT } from '../../tools/sample-account';
-import type { Value } from '../../tools/terraform/expression';
-import { PlanError, planDirectory } from '../../tools/terraform/plan';
-import { MODULE_DIR } from '../../tools/authz/terraform-policies';
-import { TYPE_MAP, compareSnapshots, pulumiSnapshot, runPulumiComponent, terraformSnapshot, toPulumiArgs } from '../../tools/parity/snapshot';
-import { COMPARISON_DOC, generateComparisonDoc } from '../../scripts/write-iac-comparison';
+import { SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
+import { requireMoto } from '../support/moto';
+import { SCENARIO_NAMES, SCENARIOS, type ModuleInputs } from '../support/scenarios';
+import { requireTerraform } from '../support/terraform';
+import { appliedModule, startScenarioApplies } from '../terraform/applied-module';
+import { runMatrix } from '../terraform/authorization/matrix';
+import { terraformPolicies } from '../terraform/authorization/terraform-policies';
+import { terraformRefusals } from '../terraform/refusals';
+import { runPulumiComponent } from './mock-runtime';
+import { TYPE_MAP, compareSnapshots, pulumiSnapshot, terraformSnapshot, toPulumiArgs } from './parity-snapshot';
+import { pulumiPolicies } from './pulumi-policies';
+import { COMPARISON_DOC, generateComparisonDoc } from './write-comparison-doc';
 
-const KMS = 'arn:aws:kms:us-east-1:111122223333:key/0c1d2e3f-0000-4000-8000-000000000000';
+startScenarioApplies();
 
-/** The same inputs, given to both tools. */
-export const PARITY_CASES: Record<string, Record<string, Value>> = {
-  defaults: { bucket_name: 'inventory-images' },
-  'public read off': { bucket_name: 'inventory-images', public_read_prefix: null },
-  'KMS key': { bucket_name: 'inventory-images', public_read_prefix: null, kms_key_arn: KMS },
-  'everything switched': {
-    bucket_name: 'acme-images-prod',
-    public_read_prefix: 'public/',
-    app_object_prefixes: ['public/', 'data/'],
-    cors_allowed_origins: ['https://inventory.example.com', 'http://localhost:8080'],
-    force_destroy: true,
-    versioning_enabled: false,
-    noncurrent_version_expiration_days: 7,
-    abort_incomplete_multipart_upload_days: 3,
-    app_role_name: 'images-app',
-    app_trusted_services: ['ecs-tasks.amazonaws.com', 'ec2.amazonaws.com'],
-    app_trusted_role_arns: ['arn:aws:iam::111122223333:role/deployer'],
-    create_instance_profile: true,
-    tags: { Team: 'platform' },
-  },
-};
+describe('parity: the Terraform module (applied for real) and the Pulumi component build the same thing', function () {
+  this.timeout(300_000);
+  before(function () {
+    requireTerraform(this);
+    requireMoto(this);
+  });
 
-describe('parity: the Terraform module and the Pulumi component build the same thing', () => {
-  for (const [label, inputs] of Object.entries(PARITY_CASES)) {
-    it(`${label}: same resources, settings, dependencies and policies`, async () => {
-      const tf = await terraformSnapshot(inputs);
-      const pu = await pulumiSnapshot(toPulumiArgs(inputs));
+  for (const scenario of SCENARIO_NAMES) {
+    it(`${scenario}: same resources, settings, dependencies and policies`, async () => {
+      const tf = terraformSnapshot(await appliedModule(scenario));
+      const pu = await pulumiSnapshot(toPulumiArgs(SCENARIOS[scenario]));
       expect(compareSnapshots(tf, pu)).to.deep.equal([]);
       expect(Object.keys(tf.resources).length).to.be.at.least(10);
     });
   }
 
   it('maps every resource type either tool creates', async () => {
-    const pu = await pulumiSnapshot(toPulumiArgs(PARITY_CASES['everything switched']!));
-    expect(Object.keys(pu.resources).sort()).to.deep.equal(Object.keys(TYPE_MAP).sort());
+    const tf = terraformSnapshot(await appliedModule('everything-switched'));
+    expect(Object.keys(tf.resources).sort()).to.deep.equal(Object.keys(TYPE_MAP).sort());
   });
 
   it('the authorization matrix gives identical verdicts on the Pulumi policies', async () => {
@@ -57,9 +49,10 @@ describe('parity: the Terraform module and the Pulumi component build the same t
   });
 
   describe('catches a deliberate divergence', () => {
+    const snapshots = async () => [terraformSnapshot(await appliedModule('default')), await pulumiSnapshot(toPulumiArgs(SCENARIOS.default))] as const;
+
     it('one extra action in the app policy', async () => {
-      const tf = await terraformSnapshot(PARITY_CASES.defaults!);
-      const pu = await pulumiSnapshot(toPulumiArgs(PARITY_CASES.defaults!));
+      const [tf, pu] = await snapshots();
       const statement = pu.policies.app.Statement.find((s) => s.Sid === 'ReadWriteAppObjects')!;
       statement.Action = [...(statement.Action as string[]), 's3:PutObjectAcl'];
       expect(compareSnapshots(tf, pu)).to.deep.equal([
@@ -68,15 +61,13 @@ describe('parity: the Terraform module and the Pulumi component build the same t
     });
 
     it('one flipped public access flag', async () => {
-      const tf = await terraformSnapshot(PARITY_CASES.defaults!);
-      const pu = await pulumiSnapshot(toPulumiArgs(PARITY_CASES.defaults!));
+      const [tf, pu] = await snapshots();
       pu.resources.aws_s3_bucket_public_access_block!.ignore_public_acls = false;
       expect(compareSnapshots(tf, pu)).to.deep.equal(['aws_s3_bucket_public_access_block.ignore_public_acls: terraform true, pulumi false']);
     });
 
     it('a missing resource and a missing dependency', async () => {
-      const tf = await terraformSnapshot(PARITY_CASES.defaults!);
-      const pu = await pulumiSnapshot(toPulumiArgs(PARITY_CASES.defaults!));
+      const [tf, pu] = await snapshots();
       delete pu.resources.aws_s3_bucket_versioning;
       pu.dependencies = pu.dependencies.filter((d) => !d.startsWith('aws_s3_bucket_policy'));
       const diffs = compareSnapshots(tf, pu);
@@ -85,8 +76,8 @@ describe('parity: the Terraform module and the Pulumi component build the same t
     });
   });
 
-  describe('both refuse the same bad inputs', () => {
-    const bad: Record<string, Value>[] = [
+  describe('both refuse the same bad inputs, with the same message', () => {
+    const bad: ModuleInputs[] = [
       { bucket_name: 'Images' },
       { bucket_name: '10.0.0.1' },
       { bucket_name: 'ok-name', public_read_prefix: '' },
@@ -97,22 +88,29 @@ describe('parity: the Terraform module and the Pulumi component build the same t
       { bucket_name: 'ok-name', kms_key_arn: KMS },
       { bucket_name: 'ok-name', app_trusted_services: [] },
     ];
-    for (const inputs of bad) {
-      it(JSON.stringify(inputs), async () => {
-        const tfError = await planDirectory(MODULE_DIR, inputs, SAMPLE_CONTEXT).then(() => undefined, (e: unknown) => e);
-        const puError = await runPulumiComponent(toPulumiArgs(inputs)).then(() => undefined, (e: unknown) => e);
-        expect(tfError).to.be.instanceOf(PlanError);
-        expect(puError).to.be.instanceOf(Error);
-        // Same message text: Pulumi prefixes the camelCase argument name, Terraform names the variable.
-        const tfMessages = (tfError as PlanError).failures.map((f) => f.replace(/^[\w.]+: (precondition failed: )?/, ''));
-        expect(String((puError as Error).message)).to.include(tfMessages[0]!);
-      });
-    }
-  });
-});
+    let refusals: Promise<string[][]>;
+    before(() => {
+      refusals = terraformRefusals(bad);
+    });
 
-describe('docs/iac-comparison.md', () => {
-  it('its generated table matches the parity data', async () => {
-    expect(readFileSync(COMPARISON_DOC, 'utf8'), 'stale: run npx tsx scripts/write-iac-comparison.ts').to.equal(await generateComparisonDoc());
+    bad.forEach((inputs, i) => {
+      it(JSON.stringify(inputs), async () => {
+        const tfMessages = (await refusals)[i]!;
+        const puError = await runPulumiComponent(toPulumiArgs(inputs)).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(tfMessages, 'terraform must refuse these inputs').to.have.length.greaterThan(0);
+        expect(puError, 'Pulumi must refuse these inputs').to.be.instanceOf(Error);
+        // Same text: Pulumi prefixes the camelCase argument name where Terraform names the variable.
+        for (const message of tfMessages) expect(puError!.message).to.include(message);
+      });
+    });
+  });
+
+  describe('docs/iac-comparison.md', () => {
+    it('its generated tables match the parity data', async () => {
+      expect(readFileSync(COMPARISON_DOC, 'utf8'), 'stale: run npx tsx test/pulumi/write-comparison-doc.ts').to.equal(await generateComparisonDoc());
+    });
   });
 });

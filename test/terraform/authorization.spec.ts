@@ -1,10 +1,22 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { MATRIX_DOC, generateMatrixDoc } from '../../scripts/write-authorization-matrix';
-import { MATRIX, runMatrix, simulate, unknownActions, type PolicySet } from '../../tools/authz/matrix';
-import { terraformPolicies } from '../../tools/authz/terraform-policies';
+import { requireMoto } from '../support/moto';
+import { requireTerraform } from '../support/terraform';
+import { startScenarioApplies } from './applied-module';
+import { MATRIX, runMatrix, simulate, unknownActions, type PolicySet } from './authorization/matrix';
+import { terraformPolicies } from './authorization/terraform-policies';
+import { MATRIX_DOC, generateMatrixDoc } from './authorization/write-doc';
 
-describe('authorization matrix of the Terraform module (IAM policy simulation)', () => {
+// The policies come from real applies, which take a minute: start them now, overlapping the rest of the run.
+startScenarioApplies();
+
+describe('authorization matrix of the policies Terraform applied (IAM policy simulation)', function () {
+  this.timeout(300_000);
+  before(function () {
+    requireTerraform(this);
+    requireMoto(this);
+  });
+
   it(`has at least 20 cases and every verdict is the expected one (${MATRIX.length} cases)`, async () => {
     expect(MATRIX.length).to.be.at.least(20);
     const results = await runMatrix((scenario) => terraformPolicies(scenario));
@@ -57,10 +69,10 @@ describe('authorization matrix of the Terraform module (IAM policy simulation)',
       expect(await simulate(listAll, wide)).to.equal('Allowed');
     });
   });
-});
 
-describe('docs/authorization-matrix.md', () => {
-  it('is what the matrix produces now', async () => {
-    expect(readFileSync(MATRIX_DOC, 'utf8'), 'stale: run npx tsx scripts/write-authorization-matrix.ts').to.equal(await generateMatrixDoc());
+  describe('docs/authorization-matrix.md', () => {
+    it('is what the matrix produces now', async () => {
+      expect(readFileSync(MATRIX_DOC, 'utf8'), 'stale: run npx tsx test/terraform/authorization/write-doc.ts').to.equal(await generateMatrixDoc());
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { startTestApp } from '../helpers/app';
-import { startTestS3, type TestS3 } from '../helpers/s3';
+import { startTestApp } from '../support/app';
+import { startTestS3, type TestS3 } from '../support/s3';
 import type { RunningServer } from '../../web/src/server';
 
 describe('inventory API (against s3rver over HTTP)', () => {

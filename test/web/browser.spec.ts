@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startTestApp } from '../helpers/app';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../helpers/chromium';
-import { fixture } from '../helpers/images';
-import { startTestS3, type TestS3 } from '../helpers/s3';
+import { startTestApp } from '../support/app';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../support/chromium';
+import { fixture } from '../support/images';
+import { startTestS3, type TestS3 } from '../support/s3';
 import type { RunningServer } from '../../web/src/server';
 
 export const SCREENSHOT = path.join(__dirname, '..', '..', 'test-results', 'ui.png');

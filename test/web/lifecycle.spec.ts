@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startTestApp } from '../helpers/app';
-import { makePng, sha256 } from '../helpers/images';
-import { uploadImage } from '../helpers/multipart';
-import { startTestS3, type TestS3 } from '../helpers/s3';
+import { startTestApp } from '../support/app';
+import { makePng, sha256 } from '../support/images';
+import { uploadImage } from '../support/multipart';
+import { startTestS3, type TestS3 } from '../support/s3';
 import { ConfigError, loadConfig } from '../../web/src/config';
 
 const ROOT = path.join(__dirname, '..', '..');

@@ -1,10 +1,10 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import net from 'node:net';
-import { fixture, makePng, sha256 } from '../helpers/images';
-import { startTestApp } from '../helpers/app';
-import { multipart, post, uploadImage } from '../helpers/multipart';
-import { startTestS3, type TestS3 } from '../helpers/s3';
+import { fixture, makePng, sha256 } from '../support/images';
+import { startTestApp } from '../support/app';
+import { multipart, post, uploadImage } from '../support/multipart';
+import { startTestS3, type TestS3 } from '../support/s3';
 import type { RunningServer } from '../../web/src/server';
 
 const KEY_PATTERN = /^images\/1\/[0-9a-f-]{36}\.(png|jpg)$/;

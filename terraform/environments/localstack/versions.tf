@@ -4,9 +4,10 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # A root pins its provider more tightly than the module does: minor upgrades only, reviewed through
-      # the dependency lock file that `terraform init` writes (commit it in your own copy).
-      version = "~> 6.0"
+      # Exactly the provider the project's tests apply this root with (against moto), so `docker compose up`
+      # runs the tested combination against the frozen LocalStack 4.14.0. A newer provider may call APIs
+      # that this LocalStack, archived in 2026, will never learn. The module itself accepts >= 5.0, < 7.0.
+      version = "5.100.0"
     }
   }
 }

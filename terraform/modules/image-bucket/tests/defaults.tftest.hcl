@@ -3,30 +3,7 @@
 # Mock values match what AWS would compute for the bucket name below, so assertions read naturally.
 
 mock_provider "aws" {
-  mock_resource "aws_s3_bucket" {
-    defaults = {
-      arn                         = "arn:aws:s3:::inventory-images-test"
-      bucket_regional_domain_name = "inventory-images-test.s3.us-east-1.amazonaws.com"
-    }
-  }
-
-  mock_resource "aws_iam_role" {
-    defaults = {
-      arn = "arn:aws:iam::111122223333:role/inventory-images-test-app"
-    }
-  }
-
-  mock_resource "aws_iam_policy" {
-    defaults = {
-      arn = "arn:aws:iam::111122223333:policy/inventory-images-test-app-s3"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

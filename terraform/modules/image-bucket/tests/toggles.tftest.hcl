@@ -1,18 +1,7 @@
 # The switches: public read off, SSE-KMS on, CORS origins, versioning off, extra trust, instance profile.
 
 mock_provider "aws" {
-  mock_resource "aws_s3_bucket" {
-    defaults = {
-      arn                         = "arn:aws:s3:::inventory-images-test"
-      bucket_regional_domain_name = "inventory-images-test.s3.us-east-1.amazonaws.com"
-    }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

@@ -1,0 +1,20 @@
+/**
+ * Values the tests share, spelled once. The account and region are the ones every Pulumi mock, moto server
+ * and policy simulation uses, so ARNs agree across tools by construction (the terraform test files' mocks,
+ * terraform/modules/image-bucket/tests/mocks/aws.tfmock.hcl, spell the same values in HCL).
+ */
+import path from 'node:path';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..');
+export const MODULE_DIR = path.join(REPO_ROOT, 'terraform', 'modules', 'image-bucket');
+export const LOCALSTACK_ROOT_DIR = path.join(REPO_ROOT, 'terraform', 'environments', 'localstack');
+
+export const SAMPLE_ACCOUNT_ID = '111122223333';
+export const SAMPLE_REGION = 'us-east-1';
+export const SAMPLE_KMS_KEY_ARN = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT_ID}:key/0c1d2e3f-0000-4000-8000-000000000000`;
+
+/** The bucket name the LocalStack root, the Pulumi stack, compose and most scenarios use. */
+export const BUCKET = 'inventory-images';
+
+/** Every Terraform configuration a user may `init`, relative to terraform/: the module, each root, the example. */
+export const TERRAFORM_CONFIGURATIONS = ['modules/image-bucket', 'environments/localstack', 'environments/aws-example', 'example'];
