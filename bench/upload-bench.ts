@@ -21,7 +21,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { EMBEDDED_S3_CREDENTIALS, ensureBucket, startEmbeddedS3 } from '../web/src/dev/embedded-s3';
-import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/upload';
+import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/storage';
 import { createS3Client } from '../web/src/s3/client';
 import { renderChart } from './chart';
 

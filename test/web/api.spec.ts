@@ -56,7 +56,11 @@ describe('inventory API (against s3rver over HTTP)', () => {
         const res = await fetch(`${other.url}/readyz`);
         expect(res.status).to.equal(503);
         const body = (await res.json()) as { reason: string };
-        expect(body.reason).to.match(/bucket check failed/);
+        // It names the bucket and says how to provision it, rather than a bare NoSuchBucket.
+        expect(body.reason).to.equal(
+          `Bucket "${missing}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again; ` +
+            'outside compose, `terraform -chdir=terraform/environments/localstack apply` or `pulumi up --stack localstack`.',
+        );
       } finally {
         await other.close(1000);
       }

@@ -126,20 +126,30 @@ describe('image uploads (streamed to s3rver)', () => {
     expect(ok.status).to.equal(200);
   });
 
-  it('cuts off a client that stalls mid-upload after the idle timeout and aborts its upload', async () => {
+  it('answers a client that stalls mid-upload with 408 JSON after the idle timeout, closes, and aborts its upload', async () => {
     const { body, contentType } = multipart([{ field: 'image_file', filename: 'big.png', data: makePng(1000, 1000, { noise: true }) }]);
     const { port } = new URL(app.url);
     const started = Date.now();
+    let answer = '';
+    let answeredAfter = 0;
     const closedAfter = await new Promise<number>((resolve, reject) => {
       const socket = net.connect(Number(port), '127.0.0.1', () => {
         socket.write(`POST /inventory/1/image HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`);
         socket.write(body.subarray(0, 100_000)); // then nothing: a stalled client
       });
+      socket.on('data', (chunk: Buffer) => {
+        answeredAfter ||= Date.now() - started;
+        answer += chunk;
+      });
       socket.on('close', () => resolve(Date.now() - started));
       socket.on('error', () => undefined);
       setTimeout(() => reject(new Error('server never cut off the stalled client')), 10_000);
     });
-    expect(closedAfter).to.be.within(1400, 6000);
+    expect(answer).to.match(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(answer).to.match(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).to.deep.equal({ error: 'Request Timeout', message: 'Upload stalled for more than 1500 ms' });
+    expect(answeredAfter).to.be.within(1400, 3000);
+    expect(closedAfter - answeredAfter).to.be.below(500);
     expect(await s3.keys(bucket, 'images/')).to.deep.equal([]);
     expect(await itemImage(1)).to.equal(null);
   });

@@ -1,31 +1,40 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+/**
+ * The Express app: where a request goes. Middleware (request ids and logs, security headers, cross-site and
+ * slow-body guards), then the routes, then the error handler. No I/O happens here.
+ */
 import express from 'express';
-import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import { errorHandler, notFoundHandler } from './http/errors';
+import { bodyDeadline, refuseCrossSiteWrites } from './http/request-guards';
+import { healthRouter } from './http/routes/health';
+import { IMAGE_FIELD, inventoryRouter } from './http/routes/inventory';
+import { securityHeaders } from './http/security-headers';
 import { ALLOWED_MIME_TYPES } from './images/sniff';
-import { IMAGE_FIELD, type UploadTuning } from './images/upload';
+import type { ImageStorage } from './images/storage';
+import type { InventoryService } from './inventory/service';
 import type { InventoryStore } from './inventory/store';
-import { healthRouter } from './routes/health';
-import { inventoryRouter } from './routes/inventory';
 
 export interface AppDependencies {
   config: AppConfig;
-  s3: S3Client;
+  inventory: InventoryService;
   store: InventoryStore;
+  images: ImageStorage;
   logger: Logger;
-  uploadTuning?: UploadTuning;
   isShuttingDown?: () => boolean;
+  /** Called when readiness sees the bucket answer (the server seeds the inventory then, if it could not at start). */
+  onReady?: () => void;
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'public');
 const REQUEST_ID = /^[\w.-]{1,128}$/;
+/** Uploads are bounded by their idle timeout, not by a whole-request deadline: a large file takes long. */
+export const isUploadRequest = (method: string | undefined, url: string | undefined) =>
+  method === 'POST' && /^\/inventory\/[^/?]+\/image\/?(\?|$)/.test(url ?? '');
 
-/** Wires middleware and routes. No I/O happens here, which keeps the app easy to start in tests. */
 export function createApp(deps: AppDependencies): express.Express {
   const { config, logger } = deps;
   const app = express();
@@ -50,22 +59,12 @@ export function createApp(deps: AppDependencies): express.Express {
       },
     }),
   );
+  app.use(securityHeaders(config.publicBaseUrl));
+  app.use(refuseCrossSiteWrites);
+  const deadline = bodyDeadline(config.requestBodyTimeoutMs);
+  app.use((req, res, next) => (isUploadRequest(req.method, req.originalUrl) ? next() : deadline(req, res, next)));
 
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Thumbnails come straight from the bucket, so its origin must be allowed; blob: for local previews.
-          'img-src': ["'self'", 'data:', 'blob:', new URL(config.publicBaseUrl).origin],
-          'connect-src': ["'self'"],
-        },
-      },
-      // The bucket is another origin; without this, Chromium blocks thumbnails under COEP/CORP rules.
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
-
-  app.use(healthRouter(deps.store, deps.isShuttingDown ?? (() => false)));
+  app.use(healthRouter({ store: deps.store, bucket: config.bucket, isShuttingDown: deps.isShuttingDown ?? (() => false), onReady: deps.onReady }));
 
   // What the browser UI needs to check a file before sending it.
   app.get('/config.json', (_req, res) => {
@@ -75,18 +74,16 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(
     '/inventory',
     inventoryRouter({
-      store: deps.store,
-      s3: deps.s3,
-      bucket: config.bucket,
+      inventory: deps.inventory,
+      images: deps.images,
       publicBaseUrl: config.publicBaseUrl,
       maxUploadBytes: config.maxUploadBytes,
       uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
-      uploadTuning: deps.uploadTuning,
     }),
   );
 
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);
-  app.use(errorHandler);
+  app.use(errorHandler(config.bucket));
   return app;
 }

@@ -14,8 +14,12 @@ export interface AppConfig {
   /** Prefix of every image_url: `${publicBaseUrl}/${key}`. No trailing slash. */
   publicBaseUrl: string;
   maxUploadBytes: number;
-  /** Idle time after which a stalled upload is cut off and aborted. */
+  /** Idle time after which a stalled upload is answered 408 and aborted. */
   uploadIdleTimeoutMs: number;
+  /** Whole-request limit for every body but uploads (JSON): a slow-drip client is answered 408. */
+  requestBodyTimeoutMs: number;
+  /** Deadline of one S3 call, retries included; also how long an S3 connection may stay silent. */
+  s3TimeoutMs: number;
   /** How long SIGTERM waits for in-flight requests before forcing exit. */
   shutdownTimeoutMs: number;
   logLevel: string;
@@ -97,6 +101,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl,
     maxUploadBytes: int('MAX_UPLOAD_BYTES', 100 * MiB, 1, MAX_OBJECT_BYTES),
     uploadIdleTimeoutMs: int('UPLOAD_IDLE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    requestBodyTimeoutMs: int('REQUEST_BODY_TIMEOUT_MS', 10_000, 100, 600_000),
+    s3TimeoutMs: int('S3_TIMEOUT_MS', 10_000, 100, 600_000),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 25_000, 0, 3_600_000),
     logLevel,
   };

@@ -1,16 +1,26 @@
-import { createServer, type Server } from 'node:http';
+/**
+ * The process: builds the S3 client, the bucket, the inventory and the app, listens, and stops gracefully.
+ * `main()` is the production entry point (config from the environment, JSON logs, signals, crash handlers).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createApp } from './app';
+import { createApp, isUploadRequest } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import type { UploadTuning } from './images/upload';
+import { clientMessage, errorBody, httpStatusOf } from './http/errors';
+import { HttpError } from './http/http-error';
+import { declaredSizeError } from './http/multipart';
+import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
+import { ImageStorage } from './images/storage';
+import { InventoryService } from './inventory/service';
 import { InventoryStore } from './inventory/store';
+import { Bucket, type UploadTuning } from './s3/bucket';
 import { createS3Client } from './s3/client';
 
 export interface RunningServer {
   server: Server;
   url: string;
-  store: InventoryStore;
+  inventory: InventoryService;
   /** Stops accepting connections, lets in-flight requests (uploads) finish, then cuts the rest after `timeoutMs`. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -19,24 +29,62 @@ export interface StartOptions {
   logger?: Logger;
   uploadTuning?: UploadTuning;
   host?: string;
+  /** See InventoryServiceOptions.orphanGraceMs. */
+  orphanGraceMs?: number;
 }
 
-/** Builds the S3 client, store and app, seeds an empty inventory, and listens on config.port. */
+/** Builds everything, seeds an empty inventory, and listens on config.port. */
 export async function startServer(config: AppConfig, options: StartOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const s3 = createS3Client(config);
-  const store = new InventoryStore(s3, config.bucket);
+  const s3 = createS3Client({ ...config, socketTimeoutMs: config.s3TimeoutMs });
+  const bucket = new Bucket(s3, config.bucket, config.s3TimeoutMs);
+  const store = new InventoryStore(bucket);
+  const images = new ImageStorage(bucket, options.uploadTuning);
+  const inventory = new InventoryService(store, images, { logger, orphanGraceMs: options.orphanGraceMs });
   let shuttingDown = false;
 
-  const seeded = await store.seedIfEmpty();
-  if (seeded > 0) logger.info({ seeded }, 'inventory was empty: seeded the original items');
+  // A bucket that is missing or unreachable at start is not fatal: the app serves, /readyz says what is wrong,
+  // and the seeding is tried again once readiness sees the bucket answer.
+  let seeded = false;
+  const seed = async () => {
+    try {
+      const count = await store.seedIfEmpty();
+      seeded = true;
+      if (count > 0) logger.info({ seeded: count }, 'inventory was empty: seeded the original items');
+    } catch (err) {
+      logger.error({ err, bucket: config.bucket, endpoint: config.endpoint }, `cannot use the bucket yet: ${clientMessage(err, Math.max(500, httpStatusOf(err)), config.bucket)}`);
+    }
+  };
+  await seed();
 
-  const app = createApp({ config, s3, store, logger, uploadTuning: options.uploadTuning, isShuttingDown: () => shuttingDown });
+  const app = createApp({
+    config,
+    inventory,
+    store,
+    images,
+    logger,
+    isShuttingDown: () => shuttingDown,
+    onReady: () => {
+      if (!seeded) void seed();
+    },
+  });
   const server = createServer(app);
-  // Node's 5-minute whole-request limit would cut off a legitimate multi-GB upload on a slow link;
-  // a stalled upload is caught by the per-upload idle timeout instead.
+  // Node's whole-request limit would cut off a legitimate multi-GB upload on a slow link: uploads are bounded by
+  // their idle timeout, other bodies by REQUEST_BODY_TIMEOUT_MS (both in the app).
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  // `Expect: 100-continue`: refuse an oversize body before the client sends it, instead of inviting it.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = refusalBeforeBody(req, config);
+    if (!refusal) {
+      res.writeContinue();
+      app(req, res);
+      return;
+    }
+    logger.info({ method: req.method, url: req.url, status: refusal.status }, 'refused before the body (Expect: 100-continue)');
+    res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
+    res.end(JSON.stringify(errorBody(refusal.status, refusal.message)));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -58,7 +106,13 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     s3.destroy();
   };
 
-  return { server, url, store, close };
+  return { server, url, inventory, close };
+}
+
+function refusalBeforeBody(req: IncomingMessage, config: AppConfig): HttpError | undefined {
+  if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, config.maxUploadBytes, IMAGE_FIELD);
+  const declared = Number(req.headers['content-length']);
+  return declared > JSON_BODY_LIMIT_BYTES ? new HttpError(413, `The request body is larger than the ${JSON_BODY_LIMIT_BYTES}-byte limit`) : undefined;
 }
 
 /** Production entry point: config from the environment, JSON logs, graceful stop on SIGTERM/SIGINT. */
@@ -74,24 +128,32 @@ export async function main(onStopped?: () => Promise<void>): Promise<RunningServ
     throw err;
   }
   const logger = pino({ level: config.logLevel });
-  const running = await startServer(config).catch((err: unknown) => {
-    logger.fatal({ err, bucket: config.bucket, endpoint: config.endpoint }, 'could not start: is the bucket reachable?');
+  const running = await startServer(config, { logger }).catch((err: unknown) => {
+    logger.fatal({ err, port: config.port }, 'could not start');
     process.exit(1);
   });
   logger.info({ url: running.url, bucket: config.bucket, publicBaseUrl: config.publicBaseUrl }, 'listening');
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, exitCode: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
-    await running.close();
+    logger.info({ reason, timeoutMs: config.shutdownTimeoutMs }, 'shutting down: finishing in-flight requests');
+    await running.close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
     await onStopped?.();
     logger.info('stopped');
-    process.exit(0);
+    process.exit(exitCode);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  // A bug that escapes every handler: log it through pino (where the logs are collected), stop taking
+  // requests, let the others finish, and exit non-zero so the supervisor restarts a clean process.
+  const crash = (err: unknown, origin: string) => {
+    logger.fatal({ err, origin }, 'crashed');
+    void stop(origin, 1);
+  };
+  process.on('uncaughtException', (err) => crash(err, 'uncaughtException'));
+  process.on('unhandledRejection', (err) => crash(err, 'unhandledRejection'));
   return running;
 }
 

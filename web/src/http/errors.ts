@@ -1,63 +1,106 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { STATUS_CODES } from 'node:http';
-
 /**
- * An error whose message is safe to show to the client. The body keeps the original Flask API's
- * shape: `{"error": "<reason phrase>", "message": "<what to fix>"}`.
+ * Every failure becomes JSON in the original Flask API's shape, `{"error": "<reason phrase>", "message": "<what
+ * to fix>"}`, with the status that says who should act: the client (4xx), S3 (502, 503, 504), or us (500).
  */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { ConflictError, InvalidInputError, NotFoundError, UnsupportedImageError } from '../errors';
+import { S3Failure, s3FailureKind, type S3FailureKind } from '../s3/errors';
+import { HttpError } from './http-error';
 
 export function errorBody(status: number, message: string) {
   return { error: STATUS_CODES[status] ?? 'Error', message };
+}
+
+const DOMAIN_STATUS = new Map<Function, number>([
+  [InvalidInputError, 400],
+  [NotFoundError, 404],
+  [ConflictError, 409],
+  [UnsupportedImageError, 415],
+]);
+
+const S3_STATUS: Record<S3FailureKind, number> = {
+  timeout: 504,
+  unreachable: 503,
+  'missing-bucket': 503,
+  // Only escapes when retries ran out; the service turns it into a ConflictError before that.
+  'precondition-failed': 409,
+  refused: 502,
+};
+
+export function httpStatusOf(err: unknown): number {
+  if (err instanceof HttpError) return err.status;
+  const domain = err instanceof Error ? DOMAIN_STATUS.get(err.constructor) : undefined;
+  if (domain) return domain;
+  const kind = s3FailureKind(err);
+  if (kind) return S3_STATUS[kind];
+  // body-parser and other http-errors style errors carry a client status we can trust.
+  const status = (err as { status?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
+  const expose = (err as { expose?: unknown })?.expose;
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose !== false) return status;
+  return 500;
+}
+
+/** What the client may read: our own messages, client errors' messages, never a server error's internals. */
+export function clientMessage(err: unknown, status: number, bucket: string): string {
+  if (err instanceof HttpError || (err instanceof Error && DOMAIN_STATUS.has(err.constructor))) return (err as Error).message;
+  if (status === 400 && (err as { type?: unknown })?.type === 'entity.parse.failed') return 'Request body is not valid JSON';
+  if (status < 500) return String((err as { message?: unknown })?.message ?? 'Bad request');
+  switch (s3FailureKind(err)) {
+    case 'timeout':
+      return `Image storage did not answer in time${err instanceof S3Failure ? ` (${err.message})` : ''}; try again shortly`;
+    case 'unreachable':
+      return 'Image storage is unreachable; try again shortly';
+    case 'missing-bucket':
+      return missingBucketMessage(bucket);
+    case 'refused':
+      return `Image storage refused the request (${String((err as { name?: unknown }).name ?? 'error')})`;
+    default:
+      return 'Internal server error';
+  }
+}
+
+/** Names the bucket and how to create it: the usual cause is a LocalStack that restarted empty. */
+export function missingBucketMessage(bucket: string): string {
+  return (
+    `Bucket "${bucket}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again; ` +
+    'outside compose, `terraform -chdir=terraform/environments/localstack apply` or `pulumi up --stack localstack`.'
+  );
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, `No route for ${req.method} ${req.path}`));
 };
 
-/** Translates anything thrown into JSON; unknown errors become a 500 without internals. */
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const status = httpStatusOf(err);
-  const message = clientMessage(err, status);
-  if (status >= 500) req.log?.error({ err }, 'request failed');
-  else req.log?.info({ status, reason: message }, 'request rejected');
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(status).json(errorBody(status, message));
-};
+/** A route's fallback for methods it does not serve: 405 with the ones it does. */
+export const methodNotAllowed =
+  (...allowed: string[]): RequestHandler =>
+  (req, _res, next) => {
+    const methods = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
+    next(new HttpError(405, `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${methods.join(', ')}`, { Allow: methods.join(', ') }));
+  };
 
-/** What the client may read: our own messages, client errors' messages, never a server error's internals. */
-function clientMessage(err: any, status: number): string {
-  if (err instanceof HttpError) return err.message;
-  if (status === 400 && err?.type === 'entity.parse.failed') return 'Request body is not valid JSON';
-  if (status < 500) return String(err?.message ?? 'Bad request');
-  if (status === 503) return 'Image storage is unreachable; try again shortly';
-  if (status === 502) return `Image storage refused the request (${String(err?.name ?? 'error')})`;
-  return 'Internal server error';
+export function errorHandler(bucket: string): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const status = httpStatusOf(err);
+    const message = clientMessage(err, status, bucket);
+    if (status >= 500) req.log?.error({ err }, 'request failed');
+    else req.log?.info({ status, reason: message }, 'request rejected');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof HttpError) res.set(err.headers);
+    if (!req.complete) closeAfterAnswer(res);
+    res.status(status).json(errorBody(status, message));
+  };
 }
 
-const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-
-function httpStatusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  // S3 unreachable: the client may retry later. S3 answered with an error: a bad gateway.
-  const code = (err as { code?: unknown })?.code;
-  const name = (err as { name?: unknown })?.name;
-  if ((typeof code === 'string' && NETWORK_ERRORS.has(code)) || name === 'TimeoutError') return 503;
-  if (typeof err === 'object' && err !== null && '$metadata' in err) return 502;
-  // body-parser and other http-errors style errors carry a client status we can trust.
-  const status = (err as { status?: unknown })?.status ?? (err as { statusCode?: unknown })?.statusCode;
-  const expose = (err as { expose?: unknown })?.expose;
-  if (typeof status === 'number' && status >= 400 && status < 500 && expose !== false) return status;
-  return 500;
+/**
+ * The body of this request will not be read (a stalled upload, an oversize or too slow body): answer, then
+ * close the connection, rather than wait for bytes that may never come.
+ */
+export function closeAfterAnswer(res: Response): void {
+  res.set('Connection', 'close');
+  res.once('finish', () => res.socket?.end());
 }

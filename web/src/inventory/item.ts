@@ -1,4 +1,4 @@
-import { HttpError } from '../http/errors';
+import { InvalidInputError } from '../errors';
 
 /** What is stored in `inventory/<id>.json`. The image is stored by key; its URL is derived on output. */
 export interface StoredItem {
@@ -34,7 +34,7 @@ export const SEED_ITEMS: ItemInput[] = [
 export function parseItemId(raw: unknown, field = 'id'): number {
   const text = typeof raw === 'number' ? String(raw) : raw;
   if (typeof text !== 'string' || !/^[1-9][0-9]{0,14}$/.test(text)) {
-    throw new HttpError(400, `${field} must be a positive integer`);
+    throw new InvalidInputError(`${field} must be a positive integer`);
   }
   return Number(text);
 }
@@ -42,26 +42,26 @@ export function parseItemId(raw: unknown, field = 'id'): number {
 /** Validates a POST /inventory body and names the first offending field. */
 export function parseItemInput(body: unknown): ItemInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'Request body must be a JSON object with id, name, description and quantity');
+    throw new InvalidInputError('Request body must be a JSON object with id, name, description and quantity');
   }
   const fields = body as Record<string, unknown>;
-  if (fields.id === undefined) throw new HttpError(400, 'id is required');
-  if (typeof fields.id !== 'number') throw new HttpError(400, 'id must be a positive integer');
+  if (fields.id === undefined) throw new InvalidInputError('id is required');
+  if (typeof fields.id !== 'number') throw new InvalidInputError('id must be a positive integer');
   const id = parseItemId(fields.id);
 
   const name = typeof fields.name === 'string' ? fields.name.trim() : undefined;
-  if (!name) throw new HttpError(400, 'name is required and must be a non-empty string');
-  if (name.length > NAME_MAX) throw new HttpError(400, `name must be at most ${NAME_MAX} characters`);
+  if (!name) throw new InvalidInputError('name is required and must be a non-empty string');
+  if (name.length > NAME_MAX) throw new InvalidInputError(`name must be at most ${NAME_MAX} characters`);
 
   const description = fields.description ?? '';
-  if (typeof description !== 'string') throw new HttpError(400, 'description must be a string');
+  if (typeof description !== 'string') throw new InvalidInputError('description must be a string');
   if (description.length > DESCRIPTION_MAX) {
-    throw new HttpError(400, `description must be at most ${DESCRIPTION_MAX} characters`);
+    throw new InvalidInputError(`description must be at most ${DESCRIPTION_MAX} characters`);
   }
 
   const quantity = fields.quantity ?? 0;
   if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 0 || quantity > QUANTITY_MAX) {
-    throw new HttpError(400, `quantity must be an integer from 0 to ${QUANTITY_MAX}`);
+    throw new InvalidInputError(`quantity must be an integer from 0 to ${QUANTITY_MAX}`);
   }
   return { id, name, description: description.trim(), quantity };
 }

@@ -1,11 +1,16 @@
-import {
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+/**
+ * The inventory as one JSON object per item under the bucket's private `inventory/` prefix. Nothing but a
+ * read cache lives in memory, so replicas and restarts all see the same data.
+ *
+ * Writes are conditional (create only if absent, replace only the version read), so two writers can never
+ * silently overwrite each other, even across replicas; the service retries the loser.
+ *
+ * Listing costs one S3 request per 1000 items, not one per item: the listing (strongly consistent, with each
+ * object's ETag) says which items changed since this process last read them, and only those are fetched.
+ * An item changed by any replica has a new ETag in the listing, so the cache never serves stale data.
+ */
+import type { Bucket } from '../s3/bucket';
+import { s3FailureKind } from '../s3/errors';
 import { SEED_ITEMS, type StoredItem } from './item';
 
 export const INVENTORY_PREFIX = 'inventory/';
@@ -15,115 +20,92 @@ export const IMAGES_PREFIX = 'images/';
 export const itemImagePrefix = (id: number) => `${IMAGES_PREFIX}${id}/`;
 const itemKey = (id: number) => `${INVENTORY_PREFIX}${id}.json`;
 
-/**
- * The inventory as one JSON object per item in the bucket's private `inventory/` prefix.
- * Nothing is kept in memory, so replicas and restarts all see the same data.
- */
+export interface VersionedItem {
+  item: StoredItem;
+  /** The version read; a replace succeeds only while it is still the current one. */
+  etag: string;
+}
+
+/** Item reads per list() run in parallel, up to this many at once. */
+const READ_CONCURRENCY = 16;
+
 export class InventoryStore {
-  constructor(
-    private readonly s3: S3Client,
-    private readonly bucket: string,
-  ) {}
+  private readonly cache = new Map<string, VersionedItem>();
+
+  constructor(private readonly bucket: Bucket) {}
 
   async list(): Promise<StoredItem[]> {
-    const keys = await this.listKeys(INVENTORY_PREFIX);
-    const items = await mapLimited(keys.filter((k) => k.endsWith('.json')), 16, (key) => this.read(key));
-    return items.filter((item): item is StoredItem => item !== undefined).sort((a, b) => a.id - b.id);
+    const listed = (await this.bucket.list(INVENTORY_PREFIX)).filter((o) => o.key.endsWith('.json'));
+    const present = new Set(listed.map((o) => o.key));
+    for (const key of this.cache.keys()) if (!present.has(key)) this.cache.delete(key);
+    const changed = listed.filter((o) => this.cache.get(o.key)?.etag !== o.etag);
+    await forEachLimited(changed, READ_CONCURRENCY, (o) => this.read(o.key));
+    return listed
+      .map((o) => this.cache.get(o.key)?.item)
+      .filter((item): item is StoredItem => item !== undefined)
+      .sort((a, b) => a.id - b.id);
   }
 
-  get(id: number): Promise<StoredItem | undefined> {
+  get(id: number): Promise<VersionedItem | undefined> {
     return this.read(itemKey(id));
   }
 
-  async put(item: StoredItem): Promise<void> {
-    await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: itemKey(item.id),
-        Body: JSON.stringify(item),
-        ContentType: 'application/json',
-        CacheControl: 'no-store',
-      }),
-    );
+  /** Creates the item; fails (precondition-failed) when it already exists. */
+  async create(item: StoredItem): Promise<VersionedItem> {
+    const etag = await this.bucket.putJson(itemKey(item.id), item, { ifAbsent: true });
+    return this.remember(itemKey(item.id), { item, etag });
+  }
+
+  /** Replaces the version read; fails (precondition-failed) when it changed or vanished since. */
+  async replace(item: StoredItem, etag: string): Promise<VersionedItem> {
+    const newEtag = await this.bucket.putJson(itemKey(item.id), item, { ifMatch: etag });
+    return this.remember(itemKey(item.id), { item, etag: newEtag });
   }
 
   async delete(id: number): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: itemKey(id) }));
+    await this.bucket.delete(itemKey(id));
+    this.cache.delete(itemKey(id));
   }
 
   /** Seeds the original three items, only into an empty inventory. Returns how many were written. */
   async seedIfEmpty(): Promise<number> {
-    const existing = await this.listKeys(INVENTORY_PREFIX, 1);
-    if (existing.length > 0) return 0;
-    await Promise.all(SEED_ITEMS.map((item) => this.put({ ...item, image_key: null })));
-    return SEED_ITEMS.length;
-  }
-
-  async deleteObject(key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
-  }
-
-  /** Deletes every object under a prefix (an item's images, including orphans of crashed uploads). */
-  async deletePrefix(prefix: string): Promise<number> {
-    const keys = await this.listKeys(prefix);
-    for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000);
-      await this.s3.send(
-        new DeleteObjectsCommand({
-          Bucket: this.bucket,
-          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-        }),
-      );
-    }
-    return keys.length;
+    if ((await this.bucket.list(INVENTORY_PREFIX, { limit: 1 })).length > 0) return 0;
+    const results = await Promise.allSettled(SEED_ITEMS.map((item) => this.create({ ...item, image_key: null })));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    // Another replica seeding at the same moment is fine; anything else is not.
+    if (failed && !results.every((r) => r.status === 'fulfilled' || isLostRace(r.reason))) throw failed.reason;
+    return results.filter((r) => r.status === 'fulfilled').length;
   }
 
   /**
    * Readiness: the bucket exists and our credentials may list the inventory. (HeadBucket would need
    * s3:ListBucket without a prefix condition, which the least-privilege policy does not grant.)
    */
-  async checkBucket(): Promise<void> {
-    await this.listKeys(INVENTORY_PREFIX, 1);
+  async checkBucket(timeoutMs?: number): Promise<void> {
+    await this.bucket.list(INVENTORY_PREFIX, { limit: 1, timeoutMs });
   }
 
-  async listKeys(prefix: string, limit = Infinity): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.s3.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: prefix,
-          ContinuationToken: token,
-          MaxKeys: Number.isFinite(limit) ? limit : undefined,
-        }),
-      );
-      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token && keys.length < limit);
-    return keys;
-  }
-
-  private async read(key: string): Promise<StoredItem | undefined> {
-    try {
-      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return JSON.parse(await object.Body!.transformToString('utf-8')) as StoredItem;
-    } catch (err) {
-      if ((err as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw err;
+  private async read(key: string): Promise<VersionedItem | undefined> {
+    const found = await this.bucket.getJson<StoredItem>(key);
+    if (!found) {
+      this.cache.delete(key);
+      return undefined;
     }
+    return this.remember(key, { item: found.value, etag: found.etag });
+  }
+
+  private remember(key: string, versioned: VersionedItem): VersionedItem {
+    this.cache.set(key, versioned);
+    return versioned;
   }
 }
 
-async function mapLimited<T, R>(inputs: T[], limit: number, fn: (input: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(inputs.length);
+const isLostRace = (err: unknown) => s3FailureKind(err) === 'precondition-failed';
+
+async function forEachLimited<T>(inputs: T[], limit: number, fn: (input: T) => Promise<unknown>): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < inputs.length) {
-      const index = next++;
-      results[index] = await fn(inputs[index]!);
-    }
+    while (next < inputs.length) await fn(inputs[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
-  return results;
 }

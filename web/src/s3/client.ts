@@ -7,16 +7,20 @@ export interface S3Settings {
   region: string;
   endpoint?: string | undefined;
   forcePathStyle: boolean;
+  /** A connection that stays silent this long is destroyed (a hung S3 must not keep sockets forever). */
+  socketTimeoutMs?: number;
   /** Concurrent sockets to S3: upload part queues of concurrent requests share them. */
   maxSockets?: number;
 }
 
 /**
- * One S3 client per process, with keep-alive sockets so multipart parts reuse connections.
- * Credentials come from the SDK's default provider chain, never from here.
+ * One S3 client per process, with keep-alive sockets so multipart parts reuse connections, and timeouts on
+ * connecting and on silence, so no socket stays hung. (Each call's overall deadline is set where it is sent,
+ * in bucket.ts.) Credentials come from the SDK's default provider chain, never from here.
  */
 export function createS3Client(settings: S3Settings): S3Client {
   const maxSockets = settings.maxSockets ?? 64;
+  const socketTimeout = settings.socketTimeoutMs ?? 10_000;
   return new S3Client({
     region: settings.region,
     endpoint: settings.endpoint,
@@ -29,7 +33,8 @@ export function createS3Client(settings: S3Settings): S3Client {
     requestHandler: new NodeHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-      connectionTimeout: 5_000,
+      connectionTimeout: Math.min(3_000, socketTimeout),
+      socketTimeout,
     }),
   });
 }

@@ -1,7 +1,11 @@
 import { Router } from 'express';
-import type { InventoryStore } from '../inventory/store';
+import type { InventoryStore } from '../../inventory/store';
+import { clientMessage, httpStatusOf } from '../errors';
 
-export function healthRouter(store: InventoryStore, isShuttingDown: () => boolean): Router {
+/** Readiness never waits on S3 longer than this: a probe must get an answer in time to act on it. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+export function healthRouter(options: { store: InventoryStore; bucket: string; isShuttingDown: () => boolean; onReady?: () => void }): Router {
   const router = Router();
 
   // Liveness: the process answers. Never depends on S3, so an S3 outage does not restart the app.
@@ -11,15 +15,16 @@ export function healthRouter(store: InventoryStore, isShuttingDown: () => boolea
 
   // Readiness: worth sending traffic to, i.e. the bucket answers and we are not draining.
   router.get('/readyz', async (req, res) => {
-    if (isShuttingDown()) {
+    if (options.isShuttingDown()) {
       res.status(503).json({ status: 'unavailable', reason: 'shutting down' });
       return;
     }
     try {
-      await store.checkBucket();
+      await options.store.checkBucket(READINESS_TIMEOUT_MS);
+      options.onReady?.();
       res.json({ status: 'ready' });
     } catch (err) {
-      const reason = `bucket check failed: ${(err as Error).name}: ${(err as Error).message || 'no message'}`;
+      const reason = clientMessage(err, Math.max(500, httpStatusOf(err)), options.bucket);
       req.log.warn({ err }, 'not ready');
       res.status(503).json({ status: 'unavailable', reason });
     }

@@ -1,0 +1,24 @@
+/**
+ * The app's own refusals, with messages safe to show to a client. They say what is wrong, not how to answer
+ * it over HTTP: http/errors.ts gives each its status code.
+ */
+
+/** The input breaks a rule (a bad id, a missing name, an empty file). */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+}
+
+/** The item does not exist (or stopped existing while the request ran). */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** Concurrent writers kept changing the item; the request gave up rather than overwrite them. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** The file is not one of the image types the app serves. */
+export class UnsupportedImageError extends Error {
+  override readonly name = 'UnsupportedImageError';
+}

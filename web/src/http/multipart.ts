@@ -1,0 +1,142 @@
+/**
+ * multipart/form-data in, exactly one file stream out: busboy parses the body, the file of the expected field
+ * is handed to a consumer as it arrives, and every way the request can go wrong (over the size limit, silent
+ * too long, client gone, malformed, a second file, no file) becomes an HttpError, both for the caller and as
+ * an error of the file stream, so the consumer stops (and aborts its upload) at once.
+ */
+import busboy from 'busboy';
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { HttpError } from './http-error';
+
+export interface SingleFileOptions {
+  field: string;
+  maxBytes: number;
+  /** A client that sends nothing for this long is answered 408 and its upload abandoned. */
+  idleTimeoutMs: number;
+}
+
+/** Room for multipart boundaries and part headers on top of the file itself. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+const STREAM_BUFFER_BYTES = 1024 * 1024;
+
+/** Refuses, before reading a byte, a body that announces more than the limit can ever allow. */
+export function declaredSizeError(req: IncomingMessage, maxBytes: number, what: string): HttpError | undefined {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    return new HttpError(413, `${what} is larger than the ${maxBytes}-byte limit`);
+  }
+  return undefined;
+}
+
+/**
+ * Streams the one file of `options.field` to `consume` and resolves with what it resolves with. When the
+ * request fails after `consume` succeeded (a second file, a malformed tail), `discard` undoes its result.
+ */
+export function receiveSingleFile<T>(
+  req: IncomingMessage,
+  options: SingleFileOptions,
+  consume: (file: Readable) => Promise<T>,
+  discard: (result: T) => Promise<void>,
+): Promise<T> {
+  const { field, maxBytes } = options;
+
+  return new Promise<T>((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        // Larger buffers than busboy's 64 KiB defaults: fewer, bigger chunks on the way to S3 parts.
+        highWaterMark: STREAM_BUFFER_BYTES,
+        fileHwm: STREAM_BUFFER_BYTES,
+        limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 20 },
+      });
+    } catch (err) {
+      const isMultipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');
+      reject(
+        isMultipart
+          ? new HttpError(400, `Malformed multipart body: ${(err as Error).message}`)
+          : new HttpError(415, `Send the image as multipart/form-data in a field named ${field}`),
+      );
+      return;
+    }
+
+    let failure: unknown;
+    let file: PassThrough | undefined;
+    let consuming: Promise<T> | undefined;
+    let parsed = false;
+    let consumed: { result: T } | undefined;
+
+    const stopTimer = () => {
+      req.socket?.setTimeout(0); // the socket may be gone already
+      req.off('timeout', onIdle);
+    };
+    // Success needs both: the consumer is done with the file, and the whole body parsed without a problem.
+    const succeedIfDone = () => {
+      if (failure !== undefined || !parsed || !consumed) return;
+      stopTimer();
+      resolve(consumed.result);
+    };
+    const fail = (err: unknown) => {
+      if (failure !== undefined) return;
+      failure = err;
+      stopTimer();
+      file?.destroy(err instanceof Error ? err : undefined); // the consumer sees the cause and aborts
+      req.unpipe(parser);
+      if (!(err instanceof HttpError && err.status === 408)) req.resume(); // drain, so Node can answer and reuse the socket
+      if (consuming) {
+        consuming.then(
+          (result) => discard(result).finally(() => reject(err)),
+          () => reject(err),
+        );
+      } else reject(err);
+    };
+
+    const onIdle = () => fail(new HttpError(408, `Upload stalled for more than ${options.idleTimeoutMs} ms`));
+    req.setTimeout(options.idleTimeoutMs, onIdle);
+
+    const streamFailure = (err: Error) =>
+      req.destroyed && !req.complete
+        ? new HttpError(400, 'Client closed the connection during the upload')
+        : new HttpError(400, `Malformed multipart body: ${err.message}`);
+
+    parser.on('file', (name, source) => {
+      if (name !== field) {
+        source.resume();
+        fail(new HttpError(400, `Unexpected file field "${name}": send the image as ${field}`));
+        return;
+      }
+      file = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
+      // busboy destroys the file stream with the parse error (truncated body, client gone); without a listener
+      // that error would be thrown as an uncaught exception and take the process down.
+      source.on('error', (err) => fail(streamFailure(err)));
+      source.on('limit', () => fail(new HttpError(413, `${field} is larger than the ${maxBytes}-byte limit`)));
+      source.pipe(file);
+      consuming = consume(file);
+      consuming.then(
+        (result) => {
+          consumed = { result };
+          succeedIfDone();
+        },
+        (err: unknown) => {
+          if (failure !== undefined) return; // fail() settles, after discarding nothing
+          consuming = undefined;
+          fail(err);
+        },
+      );
+    });
+    parser.on('filesLimit', () => fail(new HttpError(400, `Send exactly one file, in ${field}`)));
+    parser.on('partsLimit', () => fail(new HttpError(400, 'Too many parts in the multipart body')));
+    parser.on('fieldsLimit', () => fail(new HttpError(400, 'Too many fields in the multipart body')));
+    parser.on('error', (err: Error) => fail(streamFailure(err)));
+    parser.on('close', () => {
+      if (!file && !parser.errored) fail(new HttpError(400, `Missing file field ${field}`));
+    });
+
+    pipeline(req, parser, (err) => {
+      if (err) return fail(streamFailure(err));
+      parsed = true;
+      succeedIfDone();
+    });
+  });
+}

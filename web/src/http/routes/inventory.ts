@@ -1,0 +1,72 @@
+/** The original Flask app's API: /inventory, /inventory/:id and /inventory/:id/image. */
+import { Router, json } from 'express';
+import type { ImageStorage } from '../../images/storage';
+import { parseItemId, parseItemInput, toPublicItem, type StoredItem } from '../../inventory/item';
+import type { InventoryService } from '../../inventory/service';
+import { methodNotAllowed } from '../errors';
+import { HttpError } from '../http-error';
+import { declaredSizeError, receiveSingleFile } from '../multipart';
+
+export const IMAGE_FIELD = 'image_file';
+/** The largest JSON body of POST /inventory (an item is a few hundred bytes). */
+export const JSON_BODY_LIMIT_BYTES = 16 * 1024;
+
+export interface InventoryRouterOptions {
+  inventory: InventoryService;
+  images: ImageStorage;
+  publicBaseUrl: string;
+  maxUploadBytes: number;
+  uploadIdleTimeoutMs: number;
+}
+
+export function inventoryRouter(options: InventoryRouterOptions): Router {
+  const { inventory, images, publicBaseUrl } = options;
+  const router = Router({ strict: false });
+  const present = (item: StoredItem) => toPublicItem(item, publicBaseUrl);
+
+  router
+    .route('/')
+    .get(async (_req, res) => {
+      res.json((await inventory.list()).map(present));
+    })
+    .post(json({ limit: JSON_BODY_LIMIT_BYTES, strict: true }), async (req, res) => {
+      if (!req.is('application/json')) throw new HttpError(415, 'Send the item as application/json');
+      const { item, created } = await inventory.upsert(parseItemInput(req.body));
+      res.status(created ? 201 : 200).json(present(item));
+    })
+    .all(methodNotAllowed('GET', 'POST'));
+
+  router
+    .route('/:id')
+    .get(async (req, res) => {
+      res.json(present(await inventory.get(parseItemId(req.params.id))));
+    })
+    .delete(async (req, res) => {
+      const id = parseItemId(req.params.id);
+      await inventory.delete(id);
+      res.json({ message: `Item ${id} deleted` });
+    })
+    .all(methodNotAllowed('GET', 'DELETE'));
+
+  router
+    .route('/:id/image')
+    .post(async (req, res) => {
+      const id = parseItemId(req.params.id);
+      const tooLarge = declaredSizeError(req, options.maxUploadBytes, IMAGE_FIELD);
+      if (tooLarge) throw tooLarge;
+      const limits = { field: IMAGE_FIELD, maxBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs };
+      const item = await inventory.attachImage(id, (keyStem) =>
+        receiveSingleFile(
+          req,
+          limits,
+          (file) => images.store(file, keyStem),
+          (image) => images.delete(image.key),
+        ),
+      );
+      req.log.info({ itemId: id, key: item.image_key }, 'image stored');
+      res.json(present(item));
+    })
+    .all(methodNotAllowed('POST'));
+
+  return router;
+}

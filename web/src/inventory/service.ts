@@ -1,0 +1,144 @@
+/**
+ * The inventory's rules over its store and the image storage: create or update, delete, and attach an image,
+ * so that whatever the interleaving of requests on one item (here or on another replica):
+ * - no write is lost: every read-modify-write replaces only the version it read, and retries when it lost;
+ * - a live item references an image that exists, and a deleted item stays deleted;
+ * - no image stays under an item's prefix unless the item references it: the loser of a race removes its own
+ *   object, a replaced image is removed once its successor is committed, and objects a crash left behind are
+ *   swept the next time the item's image changes (never one that an upload in flight is about to commit).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { ConflictError, NotFoundError } from '../errors';
+import type { ImageStorage, StoredImage } from '../images/storage';
+import { s3FailureKind } from '../s3/errors';
+import type { ItemInput, StoredItem } from './item';
+import { KeyedLock } from './keyed-lock';
+import { itemImagePrefix, type InventoryStore, type VersionedItem } from './store';
+
+/** Attempts of one read-modify-write before giving up with a conflict. */
+const MAX_ATTEMPTS = 5;
+
+export interface InventoryServiceOptions {
+  /**
+   * An unreferenced image younger than this is left alone by the sweep: another replica may have completed
+   * the upload and be about to reference it. Only this process's own uploads in flight are known exactly.
+   */
+  orphanGraceMs?: number;
+  logger?: Logger;
+}
+
+export class InventoryService {
+  private readonly locks = new KeyedLock<number>();
+  /** Key stems (`images/<id>/<uuid>`) of uploads in this process that are not committed yet. */
+  private readonly inFlight = new Set<string>();
+  private readonly orphanGraceMs: number;
+
+  constructor(
+    private readonly store: InventoryStore,
+    private readonly images: ImageStorage,
+    private readonly options: InventoryServiceOptions = {},
+  ) {
+    this.orphanGraceMs = options.orphanGraceMs ?? 5 * 60_000;
+  }
+
+  list(): Promise<StoredItem[]> {
+    return this.store.list();
+  }
+
+  async get(id: number): Promise<StoredItem> {
+    const found = await this.store.get(id);
+    if (!found) throw notFound(id);
+    return found.item;
+  }
+
+  /**
+   * Creates the item, or updates it keeping its image. Of concurrent creates of one id exactly one creates
+   * (created: true); the others find it there and apply as updates.
+   */
+  upsert(input: ItemInput): Promise<{ item: StoredItem; created: boolean }> {
+    return this.locks.run(input.id, () =>
+      retryLostWrites(`item ${input.id}`, async () => {
+        const current = await this.store.get(input.id);
+        const item: StoredItem = { ...input, image_key: current?.item.image_key ?? null };
+        if (!current) return { item: (await this.store.create(item)).item, created: true };
+        return { item: (await this.store.replace(item, current.etag)).item, created: false };
+      }),
+    );
+  }
+
+  /** Deletes the item, then every object under its image prefix (crash leftovers included). */
+  delete(id: number): Promise<void> {
+    return this.locks.run(id, async () => {
+      if (!(await this.store.get(id))) throw notFound(id);
+      await this.store.delete(id);
+      const objects = await this.images.list(itemImagePrefix(id));
+      await this.images.deleteMany(objects.map((o) => o.key));
+      this.options.logger?.info({ itemId: id, imagesRemoved: objects.length }, 'item deleted');
+    });
+  }
+
+  /**
+   * Receives an image (`receive` streams it into S3 under the key stem it is given) and makes it the item's
+   * image. The item must exist before a byte is read, and still exist when the image is committed.
+   */
+  async attachImage(id: number, receive: (keyStem: string) => Promise<StoredImage>): Promise<StoredItem> {
+    if (!(await this.store.get(id))) throw notFound(id);
+    const keyStem = `${itemImagePrefix(id)}${randomUUID()}`;
+    this.inFlight.add(keyStem);
+    try {
+      const image = await receive(keyStem);
+      return await this.locks.run(id, async () => {
+        const committed = await this.commitImage(id, image).catch(async (err: unknown) => {
+          // Lost for good (item deleted, or endless conflicts): the object is ours to remove.
+          await this.images.delete(image.key).catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
+          throw err;
+        });
+        await this.sweep(id, committed.item, committed.replaced).catch((err: unknown) => this.warn(err, itemImagePrefix(id), 'image sweep failed; it runs again on the next change'));
+        return committed.item;
+      });
+    } finally {
+      this.inFlight.delete(keyStem);
+    }
+  }
+
+  private commitImage(id: number, image: StoredImage): Promise<{ item: StoredItem; replaced: string | null }> {
+    return retryLostWrites(`item ${id}`, async () => {
+      const current = await this.store.get(id);
+      if (!current) throw new NotFoundError(`Item ${id} was deleted during the upload`);
+      const updated: VersionedItem = await this.store.replace({ ...current.item, image_key: image.key }, current.etag);
+      return { item: updated.item, replaced: current.item.image_key };
+    });
+  }
+
+  /** Removes the replaced image and any unreferenced leftover, keeping the current image and uploads in flight. */
+  private async sweep(id: number, current: StoredItem, replaced: string | null): Promise<void> {
+    const oldEnough = Date.now() - this.orphanGraceMs;
+    const stale = (await this.images.list(itemImagePrefix(id)))
+      .filter((o) => o.key !== current.image_key)
+      .filter((o) => ![...this.inFlight].some((stem) => o.key.startsWith(stem)))
+      .filter((o) => o.key === replaced || o.lastModified.getTime() <= oldEnough)
+      .map((o) => o.key);
+    if (stale.length > 0) await this.images.deleteMany(stale);
+  }
+
+  private warn(err: unknown, key: string, message: string) {
+    this.options.logger?.warn({ err, key }, message);
+  }
+}
+
+const notFound = (id: number) => new NotFoundError(`Item ${id} not found`);
+
+/** Runs a read-modify-write again when its conditional write lost to another writer, a bounded number of times. */
+async function retryLostWrites<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (s3FailureKind(err) !== 'precondition-failed') throw err;
+      if (i >= MAX_ATTEMPTS) throw new ConflictError(`${what} kept changing during the request; try again`);
+      // Jitter, so writers that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * i));
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The app's one bucket: every S3 call the app makes goes through here. Each call has a deadline, so a hung
+ * S3 turns into a timeout failure rather than a hung request, and failures come out as S3Failure kinds.
+ */
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type GetObjectCommandOutput,
+  type ListObjectsV2CommandOutput,
+  type PutObjectCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import { S3Failure, isNotFound, s3FailureKind } from './errors';
+
+export interface ListedObject {
+  key: string;
+  etag: string;
+  lastModified: Date;
+}
+
+/** A conditional write: create only if absent, or replace only the version that was read. */
+export type WriteCondition = { ifAbsent: true } | { ifMatch: string };
+
+export interface StreamingUpload {
+  /** Resolves once S3 has committed the object. */
+  done: Promise<void>;
+  /** Aborts the multipart upload: no part stays stored, nothing is committed. */
+  abort(): Promise<void>;
+}
+
+export interface UploadTuning {
+  /** Bytes per S3 part (S3 accepts no less than 5 MiB). */
+  partSize: number;
+  /** Parts of one upload in flight to S3 at once. */
+  queueSize: number;
+}
+
+export class Bucket {
+  constructor(
+    readonly s3: S3Client,
+    readonly name: string,
+    /** Deadline of one call, retries included. */
+    readonly timeoutMs: number,
+  ) {}
+
+  async getJson<T>(key: string): Promise<{ value: T; etag: string } | undefined> {
+    try {
+      const object = await this.call<GetObjectCommandOutput, { etag: string; text: string }>(new GetObjectCommand({ Bucket: this.name, Key: key }), async (output) => ({
+        etag: output.ETag!,
+        text: await output.Body!.transformToString('utf-8'),
+      }));
+      return { value: JSON.parse(object.text) as T, etag: object.etag };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Writes a JSON object; with a condition, S3 refuses (precondition-failed) when another write got there first. */
+  async putJson(key: string, value: unknown, condition?: WriteCondition): Promise<string> {
+    const output = await this.call<PutObjectCommandOutput>(
+      new PutObjectCommand({
+        Bucket: this.name,
+        Key: key,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+        CacheControl: 'no-store',
+        IfNoneMatch: condition && 'ifAbsent' in condition ? '*' : undefined,
+        IfMatch: condition && 'ifMatch' in condition ? condition.ifMatch : undefined,
+      }),
+    ).catch((err: unknown) => {
+      // If-Match on an object deleted meanwhile answers 404: for the writer it is the same lost race.
+      if (condition && 'ifMatch' in condition && isNotFound(err)) throw new S3Failure('precondition-failed', `${key} is gone`, { cause: err });
+      throw err;
+    });
+    return output.ETag!;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key }));
+  }
+
+  async deleteMany(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      await this.call(new DeleteObjectsCommand({ Bucket: this.name, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+    }
+  }
+
+  /** Every object under a prefix (one request per 1000), with its ETag: S3 listings are strongly consistent. */
+  async list(prefix: string, { limit = Infinity, timeoutMs = this.timeoutMs } = {}): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call<ListObjectsV2CommandOutput>(
+        new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix, ContinuationToken: token, MaxKeys: Number.isFinite(limit) ? limit : undefined }),
+        undefined,
+        timeoutMs,
+      );
+      for (const o of page.Contents ?? []) objects.push({ key: o.Key!, etag: o.ETag!, lastModified: o.LastModified ?? new Date(0) });
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token && objects.length < limit);
+    return objects;
+  }
+
+  /**
+   * Streams a body into a new object with a multipart upload: parts leave while the body is still arriving.
+   * Silence is bounded by the client's socket timeout rather than a deadline, since a large upload may
+   * legitimately take long.
+   */
+  upload(key: string, body: Readable, metadata: { contentType: string; cacheControl: string }, tuning: UploadTuning): StreamingUpload {
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.name, Key: key, Body: body, ContentType: metadata.contentType, CacheControl: metadata.cacheControl },
+      partSize: tuning.partSize,
+      queueSize: tuning.queueSize,
+      leavePartsOnError: false,
+    });
+    const done = upload.done().then(
+      () => undefined,
+      (err: unknown) => {
+        throw this.translate(err);
+      },
+    );
+    return { done, abort: () => upload.abort().catch(() => undefined) };
+  }
+
+  private async call<O, R = O>(command: { input: unknown }, read?: (output: O) => Promise<R>, timeoutMs = this.timeoutMs): Promise<R> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const output = (await this.s3.send(command as never, { abortSignal: signal })) as O;
+      return read ? await read(output) : (output as unknown as R);
+    } catch (err) {
+      throw signal.aborted ? new S3Failure('timeout', `S3 did not answer within ${timeoutMs} ms`, { cause: err }) : this.translate(err);
+    }
+  }
+
+  private translate(err: unknown): unknown {
+    if (err instanceof S3Failure) return err;
+    if (s3FailureKind(err) === 'missing-bucket') return new S3Failure('missing-bucket', `Bucket "${this.name}" does not exist`, { cause: err });
+    return err;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * What went wrong with S3, in the app's terms. The AWS SDK reports failures in several shapes (service
+ * exceptions with a name and $metadata, Node network errors with a code, aborts, timeouts); everything above
+ * this module sees one of these kinds instead.
+ */
+export type S3FailureKind =
+  /** S3 did not answer within the deadline (a hung endpoint, or one too slow). */
+  | 'timeout'
+  /** S3 could not be reached at all. */
+  | 'unreachable'
+  /** The bucket does not exist: not provisioned yet, or LocalStack restarted and lost it. */
+  | 'missing-bucket'
+  /** A conditional write lost: someone else changed (or removed) the object first. */
+  | 'precondition-failed'
+  /** S3 answered with an error of its own (access denied, throttling, ...). */
+  | 'refused';
+
+export class S3Failure extends Error {
+  constructor(
+    readonly kind: S3FailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'S3Failure';
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+
+/** The kind of an error thrown by an S3 call, or undefined when it did not come from S3. */
+export function s3FailureKind(err: unknown): S3FailureKind | undefined {
+  if (err instanceof S3Failure) return err.kind;
+  const e = err as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: number }; Code?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return undefined;
+  const name = typeof e.name === 'string' ? e.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError' || e.code === 'ETIMEDOUT') return 'timeout';
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'unreachable';
+  if (name === 'NoSuchBucket') return 'missing-bucket';
+  const status = e.$metadata?.httpStatusCode;
+  // If-Match on an object that is gone answers 404 NoSuchKey on S3; either way the write lost.
+  if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status === 412) return 'precondition-failed';
+  if (e.$metadata) return 'refused';
+  return undefined;
+}
+
+export const isNotFound = (err: unknown): boolean => {
+  const name = (err as { name?: unknown } | undefined)?.name;
+  return name === 'NoSuchKey' || name === 'NotFound';
+};
