@@ -1,6 +1,9 @@
 import { expect } from 'chai';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import { ensureBucket, startEmbeddedS3 } from '../../web/src/dev/embedded-s3';
+import { createS3Client } from '../../web/src/s3/client';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestApp } from '../support/app';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../support/chromium';
@@ -76,5 +79,46 @@ describe('browser UI in a real Chromium', function () {
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(violations, violations.join('\n')).to.deep.equal([]);
+  });
+
+  it('renders and shows thumbnails over plain HTTP from a non-loopback address (as on a VM), with no CSP violation', async function () {
+    const address = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (!address) {
+      if (process.env.CI === 'true') throw new Error('no non-loopback IPv4 address to serve the app on');
+      console.warn('\n  [skipped] this machine has no non-loopback IPv4 address\n');
+      this.skip();
+    }
+    // S3 and the app both reachable on that address, as when they run on another host.
+    const directory = await mkdtemp(path.join(tmpdir(), 'lan-s3-'));
+    const lanS3 = await startEmbeddedS3({ port: 0, directory, address: '0.0.0.0' });
+    const lanBucket = 'lan-images';
+    const client = createS3Client({ region: 'us-east-1', endpoint: lanS3.endpoint, forcePathStyle: true });
+    await ensureBucket(client, lanBucket);
+    client.destroy();
+    const publicBase = `http://${address}:${lanS3.port}/${lanBucket}`;
+    const lanApp = await startTestApp(lanS3, lanBucket, { PUBLIC_BASE_URL: publicBase }, { host: '0.0.0.0' });
+    const page = await browser.newPage();
+    try {
+      const problems: string[] = [];
+      page.on('pageerror', (err) => problems.push(err.message));
+      page.on('console', (msg) => msg.type() === 'error' && problems.push(msg.text()));
+      page.on('requestfailed', (req) => problems.push(`${req.url()}: ${req.failure()?.errorText}`));
+      await page.goto(`http://${address}:${new URL(lanApp.url).port}/`);
+      await page.locator('.item').first().waitFor({ timeout: 10_000 });
+      await page.locator('.item[data-id="1"] input[type=file]').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: fixture('photo.jpg') });
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('.item[data-id="1"] img');
+        return img !== null && !img.hidden && img.complete && img.naturalWidth > 0;
+      });
+      expect(await page.locator('.item[data-id="1"] img').getAttribute('src')).to.match(new RegExp(`^${publicBase}/images/1/`));
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    } finally {
+      await page.close();
+      await lanApp.close(1000);
+      await lanS3.stop();
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -82,8 +82,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       return;
     }
     logger.info({ method: req.method, url: req.url, status: refusal.status }, 'refused before the body (Expect: 100-continue)');
-    res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close' });
-    res.end(JSON.stringify(errorBody(refusal.status, refusal.message)));
+    const body = JSON.stringify(errorBody(refusal.status, refusal.message));
+    res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    res.end(body);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -12,11 +12,14 @@ export interface EmbeddedS3 {
 /** s3rver accepts only this key pair; it is a fixed local dummy, not a secret. */
 export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-/** Starts s3rver in a child process and resolves once it listens. Port 0 picks a free port. */
-export function startEmbeddedS3(options: { port: number; directory: string }): Promise<EmbeddedS3> {
+/**
+ * Starts s3rver in a child process and resolves once it listens. Port 0 picks a free port; the address
+ * defaults to loopback only.
+ */
+export function startEmbeddedS3(options: { port: number; directory: string; address?: string }): Promise<EmbeddedS3> {
   const child = fork(path.join(__dirname, 'embedded-s3-process.ts'), [], {
     execArgv: ['--openssl-legacy-provider', '--import', 'tsx'],
-    env: { ...process.env, EMBEDDED_S3_PORT: String(options.port), EMBEDDED_S3_DIR: options.directory },
+    env: { ...process.env, EMBEDDED_S3_PORT: String(options.port), EMBEDDED_S3_DIR: options.directory, EMBEDDED_S3_ADDRESS: options.address ?? '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

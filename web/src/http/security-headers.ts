@@ -20,8 +20,10 @@ export function securityHeaders(publicBaseUrl: string): RequestHandler {
       },
       // The bucket is another origin; without this, Chromium blocks thumbnails under COEP/CORP rules.
       crossOriginEmbedderPolicy: false,
-      // HSTS on a plain-HTTP answer is ignored by browsers anyway; send it only where it means something.
+      // Browsers ignore HSTS and COOP on an untrustworthy (plain-HTTP, non-localhost) origin, and Chromium logs
+      // an error for COOP: send them only where they mean something.
       strictTransportSecurity: https,
+      crossOriginOpenerPolicy: https,
     });
   const overHttps = forScheme(true);
   const overHttp = forScheme(false);

@@ -67,14 +67,21 @@ export class InventoryService {
     );
   }
 
-  /** Deletes the item, then every object under its image prefix (crash leftovers included). */
+  /**
+   * Deletes the item, then the objects under its image prefix: its image and any leftover. Uploads in flight
+   * keep theirs; they find the item gone and remove it themselves.
+   */
   delete(id: number): Promise<void> {
     return this.locks.run(id, async () => {
-      if (!(await this.store.get(id))) throw notFound(id);
-      await this.store.delete(id);
-      const objects = await this.images.list(itemImagePrefix(id));
-      await this.images.deleteMany(objects.map((o) => o.key));
-      this.options.logger?.info({ itemId: id, imagesRemoved: objects.length }, 'item deleted');
+      // Conditional, so the image read is the image deleted: an upload committed meanwhile makes this retry.
+      const image = await retryLostWrites(`item ${id}`, async () => {
+        const current = await this.store.get(id);
+        if (!current) throw notFound(id);
+        await this.store.delete(id, current.etag);
+        return current.item.image_key;
+      });
+      const removed = await this.removeUnreferenced(id, null, image);
+      this.options.logger?.info({ itemId: id, imagesRemoved: removed }, 'item deleted');
     });
   }
 
@@ -94,7 +101,9 @@ export class InventoryService {
           await this.images.delete(image.key).catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
           throw err;
         });
-        await this.sweep(id, committed.item, committed.replaced).catch((err: unknown) => this.warn(err, itemImagePrefix(id), 'image sweep failed; it runs again on the next change'));
+        await this.removeUnreferenced(id, committed.item.image_key, committed.replaced).catch((err: unknown) =>
+          this.warn(err, itemImagePrefix(id), 'image sweep failed; it runs again on the next change'),
+        );
         return committed.item;
       });
     } finally {
@@ -111,15 +120,20 @@ export class InventoryService {
     });
   }
 
-  /** Removes the replaced image and any unreferenced leftover, keeping the current image and uploads in flight. */
-  private async sweep(id: number, current: StoredItem, replaced: string | null): Promise<void> {
+  /**
+   * Removes from the item's prefix every object except `keep` and uploads in flight: `previous` (the image the
+   * item just stopped referencing) at once, others once they are older than the grace period. A young
+   * unreferenced object may be another replica's upload about to be committed: it removes its own if it loses.
+   */
+  private async removeUnreferenced(id: number, keep: string | null, previous: string | null): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
     const stale = (await this.images.list(itemImagePrefix(id)))
-      .filter((o) => o.key !== current.image_key)
+      .filter((o) => o.key !== keep)
       .filter((o) => ![...this.inFlight].some((stem) => o.key.startsWith(stem)))
-      .filter((o) => o.key === replaced || o.lastModified.getTime() <= oldEnough)
+      .filter((o) => o.key === previous || o.lastModified.getTime() <= oldEnough)
       .map((o) => o.key);
     if (stale.length > 0) await this.images.deleteMany(stale);
+    return stale.length;
   }
 
   private warn(err: unknown, key: string, message: string) {

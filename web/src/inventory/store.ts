@@ -62,8 +62,9 @@ export class InventoryStore {
     return this.remember(itemKey(item.id), { item, etag: newEtag });
   }
 
-  async delete(id: number): Promise<void> {
-    await this.bucket.delete(itemKey(id));
+  /** Deletes the version read; fails (precondition-failed) when it changed since. */
+  async delete(id: number, etag: string): Promise<void> {
+    await this.bucket.delete(itemKey(id), { ifMatch: etag });
     this.cache.delete(itemKey(id));
   }
 

@@ -40,6 +40,9 @@ export interface UploadTuning {
   queueSize: number;
 }
 
+/** Reads of one JSON object before a torn or dropped read counts as a failure. */
+const READ_ATTEMPTS = 4;
+
 export class Bucket {
   constructor(
     readonly s3: S3Client,
@@ -49,15 +52,23 @@ export class Bucket {
   ) {}
 
   async getJson<T>(key: string): Promise<{ value: T; etag: string } | undefined> {
-    try {
-      const object = await this.call<GetObjectCommandOutput, { etag: string; text: string }>(new GetObjectCommand({ Bucket: this.name, Key: key }), async (output) => ({
-        etag: output.ETag!,
-        text: await output.Body!.transformToString('utf-8'),
-      }));
-      return { value: JSON.parse(object.text) as T, etag: object.etag };
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const object = await this.call<GetObjectCommandOutput, { etag: string; text: string }>(new GetObjectCommand({ Bucket: this.name, Key: key }), async (output) => ({
+          etag: output.ETag!,
+          text: await output.Body!.transformToString('utf-8'),
+        }));
+        return { value: JSON.parse(object.text) as T, etag: object.etag };
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        // S3 writes are atomic, but S3-compatible servers (s3rver) can serve an object while it is being
+        // rewritten, or drop the connection mid-body: read again, briefly, before calling it a failure.
+        if (attempt < READ_ATTEMPTS && (err instanceof SyntaxError || (err as { code?: unknown }).code === 'ECONNRESET')) {
+          await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+          continue;
+        }
+        throw err;
+      }
     }
   }
 
@@ -81,8 +92,9 @@ export class Bucket {
     return output.ETag!;
   }
 
-  async delete(key: string): Promise<void> {
-    await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key }));
+  /** Deletes an object; with `ifMatch`, only the version read (precondition-failed when it changed). */
+  async delete(key: string, condition?: { ifMatch: string }): Promise<void> {
+    await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key, IfMatch: condition?.ifMatch }));
   }
 
   async deleteMany(keys: string[]): Promise<void> {
