@@ -7,7 +7,9 @@ import { startTestApp } from '../support/app';
 import { makePng, sha256 } from '../support/images';
 import { uploadImage } from '../support/multipart';
 import { startTestS3, type TestS3 } from '../support/s3';
+import { pino } from 'pino';
 import { ConfigError, loadConfig } from '../../web/src/config';
+import { ensureBucket } from '../../web/src/dev/embedded-s3';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -41,6 +43,28 @@ describe('app lifecycle', () => {
       expect(sha256(Buffer.from(await (await fetch(uploaded.json.image_url)).arrayBuffer()))).to.equal(sha256(png));
     } finally {
       await second.close(1000);
+    }
+  });
+
+  it('starts without its bucket, names it and says how to provision it (log and /readyz), and seeds once it exists', async () => {
+    const bucket = `missing-${process.pid}`;
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const app = await startTestApp(s3, bucket, {}, { logger });
+    try {
+      const advice = `Bucket "${bucket}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again;`;
+      expect(lines.some((l) => l.level >= 50 && l.msg.includes(advice)), JSON.stringify(lines)).to.equal(true);
+      const notReady = await fetch(`${app.url}/readyz`);
+      expect(notReady.status).to.equal(503);
+      expect(((await notReady.json()) as { reason: string }).reason).to.include(advice);
+
+      await ensureBucket(s3.s3, bucket);
+      expect((await fetch(`${app.url}/readyz`)).status).to.equal(200);
+      // Readiness found the bucket: the original items are seeded then.
+      for (let i = 0; i < 50 && (await s3.keys(bucket, 'inventory/')).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(((await (await fetch(`${app.url}/inventory`)).json()) as unknown[]).length).to.equal(3);
+    } finally {
+      await app.close(1000);
     }
   });
 
@@ -89,6 +113,50 @@ describe('app lifecycle', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await exited).to.equal(0);
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npm start stopped with SIGTERM (as a process manager or `kill` stops it)', () => {
+  it('stops the app and the embedded S3 too, rather than leaving them running orphaned', async function () {
+    this.timeout(60_000);
+    const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
+    const child = spawn('npm', ['start', '--silent'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', EMBEDDED_S3_PORT: '0', EMBEDDED_S3_DIR: directory, S3_ENDPOINT: '', S3_BUCKET: '', PUBLIC_BASE_URL: '', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    try {
+      const [appUrl, s3Url] = await new Promise<[string, string]>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URLs printed:\n${output}`)), 30_000);
+        child.stdout.on('data', () => {
+          const app = /Inventory app: (http:\/\/\S+)/.exec(output)?.[1];
+          const s3 = /Embedded S3: +(http:\/\/\S+)/.exec(output)?.[1];
+          if (app && s3) {
+            clearTimeout(timer);
+            resolve([app, s3]);
+          }
+        });
+      });
+      expect((await fetch(`${appUrl}/healthcheck`)).status).to.equal(200);
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+      // Both servers close their ports within a few seconds.
+      const refused = async (url: string) => {
+        for (const started = Date.now(); Date.now() - started < 5000; await new Promise((r) => setTimeout(r, 100))) {
+          if (await fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => false, () => true)) return true;
+        }
+        return false;
+      };
+      expect(await refused(`${appUrl}/healthcheck`), 'the app still answers after npm start was stopped').to.equal(true);
+      expect(await refused(s3Url), 'the embedded S3 still answers after npm start was stopped').to.equal(true);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await rm(directory, { recursive: true, force: true });
     }
   });

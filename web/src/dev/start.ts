@@ -32,7 +32,19 @@ async function start() {
   s3.destroy();
 
   const running = await main(() => embedded.stop());
+  stopWhenOrphaned();
   console.log(`\n  Inventory app: ${running.url}\n  Embedded S3:   ${embedded.endpoint} (bucket ${bucket}, data in ${directory})\n  Ctrl-C stops both.\n`);
+}
+
+/**
+ * `npm start` runs this under a shell that, stopped with SIGTERM, dies without passing the signal on: the
+ * app would run on, orphaned, holding its ports. A changed parent means the launcher is gone: stop as for SIGTERM.
+ */
+function stopWhenOrphaned() {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
 }
 
 void start();
