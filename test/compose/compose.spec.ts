@@ -3,17 +3,32 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { LOCALSTACK_ROOT_DIR } from '../support/constants';
+import { LOCALSTACK_ROOT_DIR, REPO_ROOT as ROOT } from '../support/constants';
+import { requireTool, runs } from '../support/tools';
 import { startTestS3, type TestS3 } from '../support/s3';
 import { loadTerraformConfig } from '../terraform/schema/hcl-config';
 
-const ROOT = path.join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; ports?: string[]; profiles?: string[]; stop_grace_period?: string }>;
+  services: Record<
+    string,
+    {
+      image?: string;
+      build?: unknown;
+      environment?: Record<string, string>;
+      ports?: string[];
+      profiles?: string[];
+      stop_grace_period?: string;
+      volumes?: string[];
+      entrypoint?: string[];
+      depends_on?: Record<string, unknown>;
+      healthcheck?: { test: string[] };
+    }
+  >;
+  volumes: Record<string, unknown>;
 };
 const stack = (parse(read('Pulumi.localstack.yaml')) as { config: Record<string, unknown> }).config;
-const WEB_SERVICES = ['web', 'web-pulumi'];
+const WEB_SERVICES = ['web'];
 /** Read by the AWS SDK's default credential chain, not by the app's own config. */
 const SDK_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
 
@@ -25,23 +40,55 @@ function variablesTheAppReads(): string[] {
 }
 
 describe('docker compose setup', () => {
-  it('is a valid compose file (docker-compose config)', function () {
-    const hasCompose = (() => {
-      try {
-        execFileSync('docker-compose', ['version'], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
-      }
-    })();
-    if (!hasCompose) {
-      if (process.env.CI === 'true') throw new Error('docker-compose is missing; .ci/run installs it');
-      console.warn('\n  [skipped] docker-compose not installed (apt-get install docker-compose)\n');
-      this.skip();
-    }
-    for (const profiles of ['terraform', 'pulumi']) {
-      execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], { env: { ...process.env, COMPOSE_PROFILES: profiles } });
-    }
+  const composeConfig = (profiles: string) =>
+    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { env: { ...process.env, COMPOSE_PROFILES: profiles }, encoding: 'utf8' });
+
+  it('is a valid compose file for both profiles (docker-compose config)', function () {
+    requireTool(this, runs('docker-compose', ['version']), 'docker-compose', 'Install it with: sudo apt-get install docker-compose');
+    for (const profiles of ['terraform', 'pulumi']) composeConfig(profiles);
+  });
+
+  it('switching profiles recreates LocalStack empty, so one tool never meets what the other created', function () {
+    requireTool(this, runs('docker-compose', ['version']), 'docker-compose', 'Install it with: sudo apt-get install docker-compose');
+    // Compose recreates a container whose configuration changed: the provisioner's name is part of LocalStack's.
+    const provisionedBy = (profiles: string) => (parse(composeConfig(profiles)) as typeof compose).services.localstack!.environment!.PROVISIONED_BY;
+    expect(provisionedBy('terraform')).to.equal('terraform');
+    expect(provisionedBy('pulumi')).to.equal('pulumi');
+    // And nothing pretends LocalStack persists: community LocalStack loses everything on restart.
+    expect(compose.services.localstack!.volumes ?? []).to.deep.equal([]);
+  });
+
+  it('both provisioners run their script file from the repository, and converge on every run', () => {
+    const terraform = compose.services.terraform!;
+    expect(terraform.volumes).to.include('./terraform:/src:ro');
+    expect(terraform.entrypoint).to.deep.equal(['/bin/sh', '/src/environments/localstack/provision.sh']);
+    expect(existsSync(path.join(ROOT, 'terraform', 'environments', 'localstack', 'provision.sh'))).to.equal(true);
+    const pulumi = compose.services.pulumi!;
+    expect(pulumi.volumes).to.include('.:/src:ro');
+    expect(pulumi.entrypoint).to.deep.equal(['/bin/bash', '/src/pulumi/provision.sh']);
+    expect(read('pulumi/provision.sh')).to.match(/^pulumi up --yes --refresh /m);
+    // Their state lives in named volumes, which the reset command removes.
+    expect(terraform.volumes!.some((v) => v.startsWith('terraform-state:'))).to.equal(true);
+    expect(pulumi.volumes!.some((v) => v.startsWith('pulumi-state:'))).to.equal(true);
+  });
+
+  it('one app for both profiles, which waits for LocalStack only and is healthy when ready', () => {
+    const web = compose.services.web!;
+    expect(web.profiles).to.equal(undefined);
+    expect(Object.keys(web.depends_on!)).to.deep.equal(['localstack']);
+    expect(web.healthcheck!.test.join(' ')).to.include('/readyz');
+    const published = Object.entries(compose.services).filter(([, svc]) => (svc.ports ?? []).some((p) => p.startsWith('8080:')));
+    expect(published.map(([name]) => name)).to.deep.equal(['web']);
+  });
+
+  it("the README's reset command removes every profile's containers and every volume", () => {
+    const profiles = [...new Set(Object.values(compose.services).flatMap((svc) => svc.profiles ?? []))].sort();
+    expect(profiles).to.deep.equal(['pulumi', 'terraform']);
+    const command = /docker compose((?: --profile \w+)+) down --volumes --remove-orphans/.exec(read('README.md'));
+    expect(command, 'README: docker compose --profile ... down --volumes --remove-orphans').to.not.equal(null);
+    expect([...command![1]!.matchAll(/--profile (\w+)/g)].map((m) => m[1]).sort()).to.deep.equal(profiles);
+    expect(read('docker-compose.yml')).to.include(command![0]);
+    expect(Object.keys(compose.volumes).sort()).to.deep.equal(['pulumi-state', 'terraform-state']);
   });
 
   it('sets every variable the app reads for the web services, and nothing it does not read', () => {
@@ -72,6 +119,7 @@ describe('docker compose setup', () => {
     expect(new URL(env.PUBLIC_BASE_URL!).port).to.equal('4566');
     expect(new URL(env.S3_ENDPOINT!).port).to.equal('4566');
     expect(compose.services.terraform!.environment!.TF_VAR_localstack_endpoint).to.equal(env.S3_ENDPOINT);
+    expect(compose.services.pulumi!.environment!.LOCALSTACK_ENDPOINT).to.equal(env.S3_ENDPOINT);
     // The app's port is the published one, and the origin CORS allows in both tools.
     expect(compose.services.web!.ports).to.deep.equal([`${env.PORT}:${env.PORT}`]);
     const appOrigin = `http://localhost:${env.PORT}`;
