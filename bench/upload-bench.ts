@@ -277,7 +277,7 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
   const generated = [
     begin,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Part size ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB, ${DEFAULT_UPLOAD_TUNING.queueSize} parts in flight per upload.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Part size ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB; parts in flight: up to ${DEFAULT_UPLOAD_TUNING.partsPerUpload} per upload, ${DEFAULT_UPLOAD_TUNING.partsInFlight} for the whole app.`,
     '',
     table,
     '',

@@ -3,33 +3,37 @@
  * the server chose. On any failure of the stream or of S3 the multipart upload is aborted, so nothing half
  * written is ever committed.
  */
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { InvalidInputError, UnsupportedImageError } from '../errors';
 import type { Bucket, ListedObject, UploadTuning } from '../s3/bucket';
+import { PartBudget } from '../s3/part-budget';
 import { sniffImageType } from './sniff';
 
 /** Keys are never reused (random per upload), so browsers and CDNs may cache an image forever. */
 export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
-const STREAM_BUFFER_BYTES = 1024 * 1024;
 
-// Measured (docs/benchmarks.md): 5 MiB x 2 keeps single uploads near the SDK's own speed against s3rver
-// while 16 concurrent uploads stay bounded in memory.
-export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, queueSize: 2 };
+// Measured (docs/benchmarks.md): a lone upload with 4 parts in flight keeps pace with the SDK's own upload from
+// disk (lib-storage's default, also multer-s3's); a budget of 8 for the whole process keeps 16 concurrent
+// uploads within the memory target while they still fill the link.
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 8, partsPerUpload: 4 };
 
 export interface StoredImage {
   key: string;
   contentType: string;
-  bytes: number;
 }
 
 export class ImageStorage {
+  private readonly budget: PartBudget;
+
   constructor(
     private readonly bucket: Bucket,
     private readonly tuning: UploadTuning = DEFAULT_UPLOAD_TUNING,
     /** The field name used in messages about the file. */
     private readonly label = 'image_file',
-  ) {}
+  ) {
+    this.budget = new PartBudget(tuning.partsInFlight, tuning.partsPerUpload);
+  }
 
   /**
    * Stores the image read from `file` as `<keyStem>.<ext>` and resolves once S3 has committed it. An error
@@ -44,19 +48,16 @@ export class ImageStorage {
     }
 
     const key = `${keyStem}.${sniffed.ext}`;
-    let bytes = sniffed.head.length;
     let sourceError: Error | undefined;
-    const body = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
-    body.write(sniffed.head);
-    if (sniffed.ended) body.end();
-    else file.on('data', (chunk: Buffer) => (bytes += chunk.length)).pipe(body);
+    // The sniffed bytes go back in front of the rest, so the stream itself is the body: no extra copy or buffer.
+    if (!sniffed.ended) file.unshift(sniffed.head);
+    const body = sniffed.ended ? Readable.from([sniffed.head]) : file;
 
-    const upload = this.bucket.upload(key, body, { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL }, this.tuning);
+    const upload = this.bucket.upload(key, body, { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL }, this.tuning.partSize, this.budget);
     file.once('error', (err) => {
       sourceError = err;
-      // Abort first, so no further part or completion is sent, then unblock lib-storage's read of the body.
+      // Abort, so no further part or completion is sent; lib-storage's read of the body fails with the error.
       void upload.abort();
-      body.destroy(err);
     });
     try {
       await upload.done;
@@ -68,7 +69,7 @@ export class ImageStorage {
       await this.delete(key);
       throw sourceError;
     }
-    return { key, contentType: sniffed.mime!, bytes };
+    return { key, contentType: sniffed.mime! };
   }
 
   list(prefix: string): Promise<ListedObject[]> {

@@ -8,6 +8,7 @@ import {
   GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
+  UploadPartCommand,
   type GetObjectCommandOutput,
   type ListObjectsV2CommandOutput,
   type PutObjectCommandOutput,
@@ -16,6 +17,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { S3Failure, isNotFound, s3FailureKind } from './errors';
+import type { PartBudget } from './part-budget';
 
 export interface ListedObject {
   key: string;
@@ -34,10 +36,12 @@ export interface StreamingUpload {
 }
 
 export interface UploadTuning {
-  /** Bytes per S3 part (S3 accepts no less than 5 MiB). */
+  /** Bytes per S3 part (S3 accepts no less than 5 MiB). Memory is about partSize x parts in flight. */
   partSize: number;
-  /** Parts of one upload in flight to S3 at once. */
-  queueSize: number;
+  /** Parts in flight across all uploads of the process. */
+  partsInFlight: number;
+  /** Parts in flight for one upload at most. */
+  partsPerUpload: number;
 }
 
 /** Reads of one JSON object before a torn or dropped read counts as a failure. */
@@ -125,21 +129,33 @@ export class Bucket {
    * Silence is bounded by the client's socket timeout rather than a deadline, since a large upload may
    * legitimately take long.
    */
-  upload(key: string, body: Readable, metadata: { contentType: string; cacheControl: string }, tuning: UploadTuning): StreamingUpload {
+  upload(key: string, body: Readable, metadata: { contentType: string; cacheControl: string }, partSize: number, budget: PartBudget): StreamingUpload {
+    const share = budget.begin();
     const upload = new Upload({
-      client: this.s3,
+      client: this.budgeted(budget),
       params: { Bucket: this.name, Key: key, Body: body, ContentType: metadata.contentType, CacheControl: metadata.cacheControl },
-      partSize: tuning.partSize,
-      queueSize: tuning.queueSize,
+      partSize,
+      queueSize: share.queueSize,
       leavePartsOnError: false,
     });
     const done = upload.done().then(
-      () => undefined,
+      () => share.release(),
       (err: unknown) => {
+        share.release();
         throw this.translate(err);
       },
     );
     return { done, abort: () => upload.abort().catch(() => undefined) };
+  }
+
+  /** The client as lib-storage sees it: every request that carries a part waits for a slot of the budget. */
+  private budgeted(budget: PartBudget): S3Client {
+    const { s3 } = this;
+    const send = (command: { constructor: unknown }, options?: unknown) => {
+      const sendNow = () => s3.send(command as never, options as never);
+      return command instanceof UploadPartCommand || command instanceof PutObjectCommand ? budget.run(sendNow) : sendNow();
+    };
+    return new Proxy(s3, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
   }
 
   private async call<O, R = O>(command: { input: unknown }, read?: (output: O) => Promise<R>, timeoutMs = this.timeoutMs): Promise<R> {
