@@ -14,6 +14,8 @@ export interface SingleFileOptions {
   maxBytes: number;
   /** A client that sends nothing for this long is answered 408 and its upload abandoned. */
   idleTimeoutMs: number;
+  /** Aborting it abandons the upload with the signal's reason (the item turned out not to exist, say). */
+  abandon?: AbortSignal;
 }
 
 /** Room for multipart boundaries and part headers on top of the file itself. */
@@ -46,9 +48,6 @@ export function receiveSingleFile<T>(
     try {
       parser = busboy({
         headers: req.headers,
-        // Larger buffers than busboy's 64 KiB defaults: fewer, bigger chunks on the way to S3 parts.
-        highWaterMark: STREAM_BUFFER_BYTES,
-        fileHwm: STREAM_BUFFER_BYTES,
         limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 20 },
       });
     } catch (err) {
@@ -70,6 +69,7 @@ export function receiveSingleFile<T>(
     const stopTimer = () => {
       req.socket?.setTimeout(0); // the socket may be gone already
       req.off('timeout', onIdle);
+      options.abandon?.removeEventListener('abort', onAbandon);
     };
     // Success needs both: the consumer is done with the file, and the whole body parsed without a problem.
     const succeedIfDone = () => {
@@ -94,6 +94,9 @@ export function receiveSingleFile<T>(
 
     const onIdle = () => fail(new HttpError(408, `Upload stalled for more than ${options.idleTimeoutMs} ms`));
     req.setTimeout(options.idleTimeoutMs, onIdle);
+    const onAbandon = () => fail(options.abandon!.reason);
+    if (options.abandon?.aborted) return onAbandon();
+    options.abandon?.addEventListener('abort', onAbandon, { once: true });
 
     const streamFailure = (err: Error) =>
       req.destroyed && !req.complete
@@ -106,7 +109,7 @@ export function receiveSingleFile<T>(
         fail(new HttpError(400, `Unexpected file field "${name}": send the image as ${field}`));
         return;
       }
-      file = new PassThrough({ highWaterMark: STREAM_BUFFER_BYTES });
+      file = new PassThrough();
       // busboy destroys the file stream with the parse error (truncated body, client gone); without a listener
       // that error would be thrown as an uncaught exception and take the process down.
       source.on('error', (err) => fail(streamFailure(err)));

@@ -87,21 +87,35 @@ export class InventoryService {
 
   /**
    * Receives an image (`receive` streams it into S3 under the key stem it is given) and makes it the item's
-   * image. The item must exist before a byte is read, and still exist when the image is committed.
+   * image. The item must exist: it is looked up while the upload starts, and the upload is abandoned (404)
+   * as soon as it turns out missing. It must still exist when the image is committed.
    */
-  async attachImage(id: number, receive: (keyStem: string) => Promise<StoredImage>): Promise<StoredItem> {
-    if (!(await this.store.get(id))) throw notFound(id);
+  async attachImage(id: number, receive: (keyStem: string, abandon: AbortSignal) => Promise<StoredImage>): Promise<StoredItem> {
     const keyStem = `${itemImagePrefix(id)}${randomUUID()}`;
+    const abandon = new AbortController();
+    // In parallel with the upload, so a small image does not wait a round trip for it.
+    const lookup = this.store.get(id).then((found) => {
+      if (!found) abandon.abort(notFound(id));
+      return found;
+    });
+    lookup.catch((err: unknown) => abandon.abort(err));
     this.inFlight.add(keyStem);
     try {
-      const image = await receive(keyStem);
+      const image = await receive(keyStem, abandon.signal).catch(async (err: unknown) => {
+        await lookup; // its failure, if it failed, is the one to report
+        throw err;
+      });
+      await lookup;
       return await this.locks.run(id, async () => {
+        // Listed while the commit runs: what to sweep is decided once the commit says what was replaced.
+        const listing = this.images.list(itemImagePrefix(id));
+        listing.catch(() => undefined);
         const committed = await this.commitImage(id, image).catch(async (err: unknown) => {
           // Lost for good (item deleted, or endless conflicts): the object is ours to remove.
           await this.images.delete(image.key).catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
           throw err;
         });
-        await this.removeUnreferenced(id, committed.item.image_key, committed.replaced).catch((err: unknown) =>
+        await this.removeUnreferenced(id, committed.item.image_key, committed.replaced, listing).catch((err: unknown) =>
           this.warn(err, itemImagePrefix(id), 'image sweep failed; it runs again on the next change'),
         );
         return committed.item;
@@ -111,9 +125,16 @@ export class InventoryService {
     }
   }
 
+  /**
+   * Points the item at the image. The first attempt replaces the version this process last saw (what the
+   * lookup read, or a write of this process since; nothing if this process deleted it): if anyone else changed
+   * the item meanwhile, the conditional write fails and the next attempt reads it afresh.
+   */
   private commitImage(id: number, image: StoredImage): Promise<{ item: StoredItem; replaced: string | null }> {
+    let first = true;
     return retryLostWrites(`item ${id}`, async () => {
-      const current = await this.store.get(id);
+      const current = (first && this.store.cached(id)) || (await this.store.get(id));
+      first = false;
       if (!current) throw new NotFoundError(`Item ${id} was deleted during the upload`);
       const updated: VersionedItem = await this.store.replace({ ...current.item, image_key: image.key }, current.etag);
       return { item: updated.item, replaced: current.item.image_key };
@@ -125,9 +146,9 @@ export class InventoryService {
    * item just stopped referencing) at once, others once they are older than the grace period. A young
    * unreferenced object may be another replica's upload about to be committed: it removes its own if it loses.
    */
-  private async removeUnreferenced(id: number, keep: string | null, previous: string | null): Promise<number> {
+  private async removeUnreferenced(id: number, keep: string | null, previous: string | null, listing = this.images.list(itemImagePrefix(id))): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
-    const stale = (await this.images.list(itemImagePrefix(id)))
+    const stale = (await listing)
       .filter((o) => o.key !== keep)
       .filter((o) => ![...this.inFlight].some((stem) => o.key.startsWith(stem)))
       .filter((o) => o.key === previous || o.lastModified.getTime() <= oldEnough)

@@ -50,6 +50,11 @@ export class InventoryStore {
     return this.read(itemKey(id));
   }
 
+  /** The version this process last read or wrote, if any: a guess to try a conditional write with, never an answer. */
+  cached(id: number): VersionedItem | undefined {
+    return this.cache.get(itemKey(id));
+  }
+
   /** Creates the item; fails (precondition-failed) when it already exists. */
   async create(item: StoredItem): Promise<VersionedItem> {
     const etag = await this.bucket.putJson(itemKey(item.id), item, { ifAbsent: true });

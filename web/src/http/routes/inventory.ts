@@ -55,10 +55,10 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
       const tooLarge = declaredSizeError(req, options.maxUploadBytes, IMAGE_FIELD);
       if (tooLarge) throw tooLarge;
       const limits = { field: IMAGE_FIELD, maxBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs };
-      const item = await inventory.attachImage(id, (keyStem) =>
+      const item = await inventory.attachImage(id, (keyStem, abandon) =>
         receiveSingleFile(
           req,
-          limits,
+          { ...limits, abandon },
           (file) => images.store(file, keyStem),
           (image) => images.delete(image.key),
         ),
