@@ -6,7 +6,7 @@ interface Point {
   peakRssMB: number;
 }
 
-const COLORS: Record<string, string> = { limit: '#555', app: '#2f6fed', 'multer-memory': '#c8372d', 'multer-s3': '#1f8a4c' };
+const COLORS: Record<string, string> = { 'sdk-multipart': '#555', 'sdk-put-object': '#aaa', app: '#2f6fed', 'multer-memory': '#c8372d', 'multer-s3': '#1f8a4c' };
 
 export function renderChart(rows: Point[], machine: string): string {
   const sizes = [...new Set(rows.map((r) => r.size))].sort((a, b) => a - b);
@@ -34,7 +34,7 @@ export function renderChart(rows: Point[], machine: string): string {
     }
     return parts.join('\n');
   };
-  const legend = cases.map((c, i) => `<rect x="${60 + i * 150}" y="318" width="12" height="12" fill="${COLORS[c] ?? '#000'}"/><text x="${78 + i * 150}" y="328" font-size="12">${c}</text>`);
+  const legend = cases.map((c, i) => `<rect x="${40 + i * 150}" y="318" width="12" height="12" fill="${COLORS[c] ?? '#000'}"/><text x="${58 + i * 150}" y="328" font-size="12">${c}</text>`);
   return [
     '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="360" font-family="system-ui, sans-serif">',
     '<rect width="800" height="360" fill="#fff"/>',

@@ -2,13 +2,15 @@
  * npm run bench [-- --quick]
  *
  * Upload throughput and memory, side by side in one run, against one s3rver in its own process:
- *   limit         a lib-storage Upload straight from disk (no HTTP hop): what S3 can take
- *   app           this app: multipart POST -> Express 5 + busboy -> lib-storage, streamed
- *   multer-memory multer memoryStorage + one PutObject (the tutorial recipe)
- *   multer-s3     the multer-s3 middleware (streams through lib-storage too)
- * Every case runs in a fresh process whose peak RSS (VmHWM) is read at the end, and every stored
- * object is read back and compared by sha256. Then 16 concurrent 50 MiB uploads through the app.
- * Writes docs/benchmarks.md and docs/benchmarks.svg.
+ *   sdk-multipart  the SDK's own multipart upload (lib-storage, its defaults) straight from disk, no HTTP hop
+ *   sdk-put-object one PutObject of the whole file read from disk: this server's real bound (it re-reads and
+ *                  concatenates every part when a multipart upload completes)
+ *   app            this app: multipart POST -> Express 5 + busboy -> lib-storage, streamed
+ *   multer-memory  multer memoryStorage + one PutObject (the tutorial recipe)
+ *   multer-s3      the multer-s3 middleware (streams through lib-storage too)
+ * Every case runs in a fresh process whose peak RSS (VmHWM) is read at the end, and every stored object is
+ * read back and compared by sha256. Then 16 concurrent 50 MiB uploads through the app, and GET /inventory
+ * with 100, 500 and 2,000 items. Writes docs/benchmarks.md and docs/benchmarks.svg.
  */
 import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -24,10 +26,13 @@ import { EMBEDDED_S3_CREDENTIALS, ensureBucket, startEmbeddedS3 } from '../web/s
 import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/storage';
 import { createS3Client } from '../web/src/s3/client';
 import { renderChart } from './chart';
+import { benchInventoryList, type ListMeasurement } from './inventory-list';
 
 const ROOT = path.join(__dirname, '..');
 const MiB = 1024 * 1024;
-const ALL_CASES = ['limit', 'app', 'multer-memory', 'multer-s3'] as const;
+const ALL_CASES = ['sdk-multipart', 'sdk-put-object', 'app', 'multer-memory', 'multer-s3'] as const;
+/** What every ratio is relative to: the SDK's own streamed upload from disk. */
+const BASELINE: Case = 'sdk-multipart';
 type Case = (typeof ALL_CASES)[number];
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const QUICK = process.argv.includes('--quick');
@@ -35,7 +40,7 @@ const QUICK = process.argv.includes('--quick');
 const PARTIAL = Boolean(flag('sizes') || flag('cases'));
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
 const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
-const RUNS = (size: number) => (QUICK || PARTIAL ? 1 : size >= 1024 ? 2 : 3);
+const RUNS = (size: number) => (QUICK || PARTIAL ? 1 : size >= 1024 ? 3 : 5);
 const BUCKET = 'bench';
 const BUILD = path.join(ROOT, '.bench-build');
 const compiled = (file: string) => path.join(BUILD, file);
@@ -132,10 +137,11 @@ async function sha256OfStoredThenDelete(s3: ReturnType<typeof createS3Client>, k
 let warmUpFile = '';
 
 async function runCase(kind: Case, input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>): Promise<Omit<Measurement, 'size'>> {
-  if (kind === 'limit') {
+  if (kind === 'sdk-multipart' || kind === 'sdk-put-object') {
     // The uploader times its own upload (process start-up excluded) and reports its peak RSS.
     const key = `images/bench/direct-${Date.now()}.png`;
-    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), input.file, key], { cwd: ROOT, env: { ...process.env, ...s3env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const mode = kind === 'sdk-multipart' ? 'multipart' : 'put-object';
+    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), mode, input.file, key], { cwd: ROOT, env: { ...process.env, ...s3env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -183,7 +189,7 @@ async function concurrent(input: { file: string; sha256: string; bytes: number }
       if (r.status !== 'fulfilled' || r.value.status !== 200) errors++;
       else if ((await sha256OfStoredThenDelete(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256) errors++;
     }
-    return { uploads: 16, seconds, mibPerSecond: (16 * input.bytes) / MiB / seconds, peakRssMB: peak, errors };
+    return { uploads: 16, seconds, mibPerSecond: (16 * input.bytes) / MiB / seconds, peakRssMB: peak, errors, singleUploadMiBPerSecond: 0 };
   } finally {
     await stop(server.child);
   }
@@ -207,8 +213,12 @@ async function main() {
   try {
     for (const size of SIZES) {
       const input = await makeFile(work, size);
+      // One untimed upload first, so no case pays for a cold page cache or a cold S3 server.
+      await runCase(BASELINE, input, s3env, s3);
       for (let run = 0; run < RUNS(size); run++) {
-        for (const kind of CASES) {
+        // Each repetition starts with a different case: whoever runs first after a pause is measured slower.
+        const order = CASES.map((_, i) => CASES[(i + run) % CASES.length]!);
+        for (const kind of order) {
           const m = await runCase(kind, input, s3env, s3);
           results.push({ size, ...m });
           console.error(`${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`);
@@ -218,11 +228,21 @@ async function main() {
     }
     const concurrency = (QUICK || PARTIAL) && !process.argv.includes('--concurrency') ? undefined : await (async () => {
       const input = await makeFile(work, 50);
+      // The single-upload bound at this size, measured right before, in the same conditions.
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push((await runCase(BASELINE, input, s3env, s3)).seconds);
+      const single = median(times);
       const c = await concurrent(input, s3env, s3);
-      console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s, peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);
+      c.singleUploadMiBPerSecond = input.bytes / MiB / single;
+      console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s (one ${BASELINE} upload: ${c.singleUploadMiBPerSecond.toFixed(1)} MiB/s), peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);
       return c;
     })();
-    report(results, concurrency);
+    const lists = QUICK || PARTIAL ? undefined : await benchInventoryList(s3, embedded.endpoint, async (env) => {
+      const server = await startServer([compiled('web/src/server.js')], env);
+      return { url: server.url, stop: () => stop(server.child) };
+    });
+    for (const l of lists ?? []) console.error(`GET /inventory, ${l.items} items: unchanged ${l.unchangedMs.toFixed(0)} ms / ${l.unchangedRequests} S3 requests; 20 at once: ${l.twentyAtOnceMaxMs.toFixed(0)} ms`);
+    report(results, concurrency, lists);
   } finally {
     s3.destroy();
     await embedded.stop();
@@ -244,7 +264,7 @@ interface Row {
 function summarize(results: Measurement[]): Row[] {
   const rows: Row[] = [];
   for (const size of SIZES) {
-    const limitSeconds = median(results.filter((r) => r.size === size && r.case === 'limit').map((r) => r.seconds));
+    const limitSeconds = median(results.filter((r) => r.size === size && r.case === BASELINE).map((r) => r.seconds));
     for (const kind of CASES) {
       const runs = results.filter((r) => r.size === size && r.case === kind);
       const seconds = median(runs.map((r) => r.seconds));
@@ -263,20 +283,65 @@ function summarize(results: Measurement[]): Row[] {
   return rows;
 }
 
-function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof concurrent>>) {
+function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof concurrent>>, lists?: ListMeasurement[]) {
   const rows = summarize(results);
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const machine = `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const label = (size: number) => (size >= 1024 ? `${size / 1024} GiB` : `${size} MiB`);
   const table = [
-    '| file | case | seconds (median) | MiB/s | ratio to limit | peak RSS (MB) | sha256 | runs |',
+    `| file | case | seconds (median) | MiB/s | ratio to ${BASELINE} | peak RSS (MB) | sha256 | runs |`,
     '|---:|---|---:|---:|---:|---:|:---:|---:|',
-    ...rows.map((r) => `| ${r.size >= 1024 ? `${r.size / 1024} GiB` : `${r.size} MiB`} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`),
+    ...rows.map((r) => `| ${label(r.size)} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`),
   ].join('\n');
   const concurrencyText = concurrency
-    ? `16 concurrent 50 MiB uploads through the app: ${concurrency.mibPerSecond.toFixed(1)} MiB/s in total, peak RSS ${concurrency.peakRssMB.toFixed(0)} MB, ${concurrency.errors} errors (${concurrency.seconds.toFixed(1)} s).`
+    ? `16 concurrent 50 MiB uploads through the app: ${concurrency.mibPerSecond.toFixed(1)} MiB/s in total (one ${BASELINE} upload of the same file alone: ${concurrency.singleUploadMiBPerSecond.toFixed(1)} MiB/s), peak RSS ${concurrency.peakRssMB.toFixed(0)} MB, ${concurrency.errors} errors (${concurrency.seconds.toFixed(1)} s).`
     : 'Concurrency run skipped (--quick).';
-  console.log(`\n${table}\n\n${concurrencyText}\n`);
+  const listTable = lists
+    ? [
+        '| items | first load of a process | unchanged load (median of 7) | after another process changed one item | slowest of 20 loads at once |',
+        '|---:|---:|---:|---:|---:|',
+        ...lists.map(
+          (l) =>
+            `| ${l.items} | ${l.firstLoadMs.toFixed(0)} ms, ${l.firstLoadRequests} S3 requests | ${l.unchangedMs.toFixed(0)} ms, ${l.unchangedRequests} S3 requests | ${l.afterOneChangeMs.toFixed(0)} ms, ${l.afterOneChangeRequests} S3 requests | ${l.twentyAtOnceMaxMs.toFixed(0)} ms |`,
+        ),
+      ].join('\n')
+    : '';
+  console.log(`\n${table}\n\n${concurrencyText}\n\n${listTable}\n`);
   if (QUICK || PARTIAL) return; // quick and partial runs are for tuning; only a full run rewrites the report
+
+  // The targets, checked against this run's numbers.
+  const at = (size: number, kind: Case) => rows.find((r) => r.size === size && r.case === kind)!;
+  const checks: [string, string, boolean][] = [
+    ...SIZES.map((size): [string, string, boolean] => [
+      `app >= multer-s3 at ${label(size)}`,
+      `${at(size, 'app').ratio.toFixed(2)} vs ${at(size, 'multer-s3').ratio.toFixed(2)}`,
+      at(size, 'app').seconds <= at(size, 'multer-s3').seconds,
+    ]),
+    ...SIZES.filter((size) => size >= 100).map((size): [string, string, boolean] => [
+      `app >= 0.95 x ${BASELINE} at ${label(size)}`,
+      at(size, 'app').ratio.toFixed(2),
+      at(size, 'app').ratio >= 0.95,
+    ]),
+    ['peak RSS of one 1 GiB upload <= 160 MB', `${at(1024, 'app')?.peakRssMB.toFixed(0)} MB`, (at(1024, 'app')?.peakRssMB ?? Infinity) <= 160],
+    ...(concurrency
+      ? ([
+          ['16 x 50 MiB: peak RSS <= 350 MB', `${concurrency.peakRssMB.toFixed(0)} MB`, concurrency.peakRssMB <= 350],
+          ['16 x 50 MiB: 0 errors', String(concurrency.errors), concurrency.errors === 0],
+          [
+            '16 x 50 MiB: total throughput >= the single-upload bound',
+            `${concurrency.mibPerSecond.toFixed(1)} vs ${concurrency.singleUploadMiBPerSecond.toFixed(1)} MiB/s`,
+            concurrency.mibPerSecond >= concurrency.singleUploadMiBPerSecond,
+          ],
+        ] as [string, string, boolean][])
+      : []),
+    ...(lists ?? []).flatMap((l): [string, string, boolean][] => [
+      [`GET /inventory, ${l.items} items unchanged: median <= 200 ms`, `${l.unchangedMs.toFixed(0)} ms`, l.unchangedMs <= 200],
+      [`GET /inventory, ${l.items} items: S3 requests <= 3 + changed`, `${l.unchangedRequests} unchanged, ${l.afterOneChangeRequests} after one change`, l.unchangedRequests <= 3 && l.afterOneChangeRequests <= 4],
+      [`GET /inventory, ${l.items} items: 20 loads at once all within 2 s`, `${l.twentyAtOnceMaxMs.toFixed(0)} ms`, l.twentyAtOnceMaxMs <= 2000],
+    ]),
+  ];
+  const checkTable = ['| target | this run | met |', '|---|---|:---:|', ...checks.map(([what, value, ok]) => `| ${what} | ${value} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
+
   writeFileSync(path.join(ROOT, 'docs', 'benchmarks.svg'), renderChart(rows, machine));
   const doc = readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
   const begin = '<!-- BEGIN BENCH OUTPUT -->';
@@ -286,11 +351,21 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Part size ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB; parts in flight: up to ${DEFAULT_UPLOAD_TUNING.partsPerUpload} per upload, ${DEFAULT_UPLOAD_TUNING.partsInFlight} for the whole app.`,
     '',
+    '### Uploads',
+    '',
     table,
     '',
     concurrencyText,
     '',
     '![Throughput and peak RSS against file size](benchmarks.svg)',
+    '',
+    '### The inventory list',
+    '',
+    listTable,
+    '',
+    '### Targets',
+    '',
+    checkTable,
     '',
     end,
   ].join('\n');

@@ -4,7 +4,7 @@ import type { UploadTuning } from '../../web/src/s3/bucket';
 import { startServer, type RunningServer, type StartOptions } from '../../web/src/server';
 
 /** Small parts so multipart behaviour (several parts, aborts between parts) shows with small files. */
-export const TEST_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 4, partsPerUpload: 2 };
+export const TEST_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 4, partsPerUpload: 2, streams: 4 };
 
 /**
  * Starts the real app (config parsing included) against a bucket of an S3 server, on a free loopback port.

@@ -6,7 +6,7 @@
  */
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
-import { PassThrough, pipeline, type Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { HttpError } from './http-error';
 
 export interface SingleFileOptions {
@@ -61,7 +61,7 @@ export function receiveSingleFile<T>(
     }
 
     let failure: unknown;
-    let file: PassThrough | undefined;
+    let file: Readable | undefined;
     let consuming: Promise<T> | undefined;
     let parsed = false;
     let consumed: { result: T } | undefined;
@@ -109,13 +109,12 @@ export function receiveSingleFile<T>(
         fail(new HttpError(400, `Unexpected file field "${name}": send the image as ${field}`));
         return;
       }
-      file = new PassThrough();
+      file = source;
       // busboy destroys the file stream with the parse error (truncated body, client gone); without a listener
       // that error would be thrown as an uncaught exception and take the process down.
-      source.on('error', (err) => fail(streamFailure(err)));
+      source.on('error', (err) => fail(err instanceof HttpError ? err : streamFailure(err)));
       source.on('limit', () => fail(new HttpError(413, `${field} is larger than the ${maxBytes}-byte limit`)));
-      source.pipe(file);
-      consuming = consume(file);
+      consuming = consume(source);
       consuming.then(
         (result) => {
           consumed = { result };

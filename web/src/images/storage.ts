@@ -14,9 +14,9 @@ export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 
 // Measured (docs/benchmarks.md): a lone upload with 4 parts in flight keeps pace with the SDK's own upload from
-// disk (lib-storage's default, also multer-s3's); a budget of 8 for the whole process keeps 16 concurrent
-// uploads within the memory target while they still fill the link.
-export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 8, partsPerUpload: 4 };
+// disk (lib-storage's default, also multer-s3's); 4 uploads streaming with 8 parts in flight between them
+// already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory budget.
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 8, partsPerUpload: 4, streams: 4 };
 
 export interface StoredImage {
   key: string;
@@ -32,7 +32,20 @@ export class ImageStorage {
     /** The field name used in messages about the file. */
     private readonly label = 'image_file',
   ) {
-    this.budget = new PartBudget(tuning.partsInFlight, tuning.partsPerUpload);
+    this.budget = new PartBudget(tuning.partsInFlight, tuning.partsPerUpload, tuning.streams);
+  }
+
+  /**
+   * Runs `receive` (which reads the request body and calls store()) once it is this upload's turn to stream;
+   * an abort of `signal` while waiting gives up with its reason.
+   */
+  async whenAdmitted<T>(signal: AbortSignal, receive: () => Promise<T>): Promise<T> {
+    const release = await this.budget.admit(signal);
+    try {
+      return await receive();
+    } finally {
+      release();
+    }
   }
 
   /**

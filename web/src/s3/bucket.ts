@@ -42,6 +42,8 @@ export interface UploadTuning {
   partsInFlight: number;
   /** Parts in flight for one upload at most. */
   partsPerUpload: number;
+  /** Uploads reading their body at once; the others wait for a turn. */
+  streams: number;
 }
 
 /** Reads of one JSON object before a torn or dropped read counts as a failure. */
@@ -130,18 +132,16 @@ export class Bucket {
    * legitimately take long.
    */
   upload(key: string, body: Readable, metadata: { contentType: string; cacheControl: string }, partSize: number, budget: PartBudget): StreamingUpload {
-    const share = budget.begin();
     const upload = new Upload({
       client: this.budgeted(budget),
       params: { Bucket: this.name, Key: key, Body: body, ContentType: metadata.contentType, CacheControl: metadata.cacheControl },
       partSize,
-      queueSize: share.queueSize,
+      queueSize: budget.queueSize(),
       leavePartsOnError: false,
     });
     const done = upload.done().then(
-      () => share.release(),
+      () => undefined,
       (err: unknown) => {
-        share.release();
         throw this.translate(err);
       },
     );

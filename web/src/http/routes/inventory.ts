@@ -55,12 +55,17 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
       const tooLarge = declaredSizeError(req, options.maxUploadBytes, IMAGE_FIELD);
       if (tooLarge) throw tooLarge;
       const limits = { field: IMAGE_FIELD, maxBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs };
+      // A client that leaves while its upload waits for a turn gives its turn up.
+      const left = new AbortController();
+      req.once('close', () => left.abort(new HttpError(400, 'Client closed the connection during the upload')));
       const item = await inventory.attachImage(id, (keyStem, abandon) =>
-        receiveSingleFile(
-          req,
-          { ...limits, abandon },
-          (file) => images.store(file, keyStem),
-          (image) => images.delete(image.key),
+        images.whenAdmitted(AbortSignal.any([abandon, left.signal]), () =>
+          receiveSingleFile(
+            req,
+            { ...limits, abandon },
+            (file) => images.store(file, keyStem),
+            (image) => images.delete(image.key),
+          ),
         ),
       );
       req.log.info({ itemId: id, key: item.image_key }, 'image stored');

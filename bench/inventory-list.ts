@@ -1,0 +1,80 @@
+/**
+ * GET /inventory with 100, 500 and 2,000 items: latency (the first load of a process, then loads with nothing
+ * changed), S3 requests per load (counted by a proxy between the app and S3), and 20 users loading at once.
+ * The app runs compiled, in its own process, as in the upload cases.
+ */
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { ensureBucket } from '../web/src/dev/embedded-s3';
+import { startCountingProxy } from '../test/support/counting-proxy';
+
+export interface ListMeasurement {
+  items: number;
+  firstLoadMs: number;
+  firstLoadRequests: number;
+  /** Median of several loads with nothing changed. */
+  unchangedMs: number;
+  unchangedRequests: number;
+  /** A load after another process changed one item. */
+  afterOneChangeMs: number;
+  afterOneChangeRequests: number;
+  /** The slowest of 20 loads started at once. */
+  twentyAtOnceMaxMs: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export async function benchInventoryList(
+  s3: S3Client,
+  s3Endpoint: string,
+  startApp: (env: NodeJS.ProcessEnv) => Promise<{ url: string; stop: () => Promise<void> }>,
+  sizes = [100, 500, 2000],
+): Promise<ListMeasurement[]> {
+  const results: ListMeasurement[] = [];
+  for (const items of sizes) {
+    const bucket = `list-${items}`;
+    await ensureBucket(s3, bucket);
+    const put = (id: number, name: string) =>
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inventory/${id}.json`, Body: JSON.stringify({ id, name, description: '', quantity: 1, image_key: null }) }));
+    for (let i = 0; i < items; i += 100) await Promise.all(Array.from({ length: Math.min(100, items - i) }, (_, j) => put(i + j + 1, `Item ${i + j + 1}`)));
+
+    const proxy = await startCountingProxy(s3Endpoint);
+    const app = await startApp({ S3_ENDPOINT: proxy.endpoint, S3_BUCKET: bucket, PUBLIC_BASE_URL: `${s3Endpoint}/${bucket}`, PORT: '0', LOG_LEVEL: 'warn' });
+    try {
+      const load = async () => {
+        proxy.reset();
+        const started = process.hrtime.bigint();
+        const res = await fetch(`${app.url}/inventory`);
+        const body = (await res.json()) as unknown[];
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (res.status !== 200 || body.length !== items) throw new Error(`GET /inventory: ${res.status}, ${body.length} items`);
+        return { ms, requests: proxy.count };
+      };
+      const first = await load();
+      const unchanged = [];
+      for (let i = 0; i < 7; i++) unchanged.push(await load());
+      await put(1, 'Changed by another replica');
+      const afterChange = await load();
+      const started = process.hrtime.bigint();
+      const concurrent = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          await (await fetch(`${app.url}/inventory`)).json();
+          return Number(process.hrtime.bigint() - started) / 1e6;
+        }),
+      );
+      results.push({
+        items,
+        firstLoadMs: first.ms,
+        firstLoadRequests: first.requests,
+        unchangedMs: median(unchanged.map((u) => u.ms)),
+        unchangedRequests: Math.max(...unchanged.map((u) => u.requests)),
+        afterOneChangeMs: afterChange.ms,
+        afterOneChangeRequests: afterChange.requests,
+        twentyAtOnceMaxMs: Math.max(...concurrent),
+      });
+    } finally {
+      await app.stop();
+      await proxy.close();
+    }
+  }
+  return results;
+}
