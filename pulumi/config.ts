@@ -4,14 +4,8 @@
  * component's own validation (the Terraform module's rules).
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { ImageBucketArgs } from './image-bucket';
-
-export class StackConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid stack configuration:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'StackConfigError';
-  }
-}
+import type { ImageBucketArgs } from './args';
+import { InvalidInputError } from './problems';
 
 export interface StackSettings {
   imageBucket: ImageBucketArgs;
@@ -74,6 +68,6 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
     createInstanceProfile: read('createInstanceProfile', () => config.getBoolean('createInstanceProfile')),
     tags,
   };
-  if (problems.length > 0) throw new StackConfigError(problems);
+  if (problems.length > 0) throw new InvalidInputError('stack configuration', problems);
   return { imageBucket, publicEndpoint };
 }

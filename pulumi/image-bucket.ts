@@ -1,63 +1,16 @@
 /**
- * ImageBucket: the Pulumi twin of terraform/modules/image-bucket. Arguments and outputs carry the
- * module's variable and output names in camelCase, defaults are the module's, and the parity test
- * proves both produce the same resources, settings and policies.
+ * ImageBucket: the Pulumi twin of terraform/modules/image-bucket. Arguments (args.ts) and outputs carry the
+ * module's variable and output names in camelCase, defaults and validation rules are the module's, and the
+ * parity test proves both produce the same resources, settings and policies.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { ImageBucketArgsError, imageBucketArgProblems } from './validation';
+import { IMAGE_BUCKET_DEFAULTS as DEFAULTS, type ImageBucketArgs } from './args';
+import { appPolicy, bucketPolicy, trustPolicy } from './policies';
+import { PRECONDITIONS, argsError, checked } from './validation';
 
-export interface ImageBucketArgs {
-  /** Name of the bucket. Globally unique; 3-63 characters of lowercase letters, digits, dots and hyphens. */
-  bucketName: string;
-  /** Key prefix that anyone may read by URL (s3:GetObject only). null disables public read entirely. */
-  publicReadPrefix?: string | null;
-  /** Key prefixes the app may read, write and delete. */
-  appObjectPrefixes?: string[];
-  /** Origins allowed to GET and HEAD objects cross-origin. Empty means no CORS rule. */
-  corsAllowedOrigins?: string[];
-  /** Allow destroy to delete a bucket that still holds objects. Keep false in production. */
-  forceDestroy?: boolean;
-  /** Keep previous versions of overwritten or deleted objects. Suspends versioning when false. */
-  versioningEnabled?: boolean;
-  /** Days after which a noncurrent object version is removed. */
-  noncurrentVersionExpirationDays?: number;
-  /** Days after which parts of an unfinished multipart upload are deleted. */
-  abortIncompleteMultipartUploadDays?: number;
-  /** ARN of a KMS key for SSE-KMS (with a bucket key). null uses SSE-S3. */
-  kmsKeyArn?: string | null;
-  /** Name of the IAM role the app runs as. Defaults to "<bucketName>-app". */
-  appRoleName?: string | null;
-  /** AWS service principals allowed to assume the app role. */
-  appTrustedServices?: string[];
-  /** IAM role ARNs allowed to assume the app role. */
-  appTrustedRoleArns?: string[];
-  /** Also create an EC2 instance profile for the app role. */
-  createInstanceProfile?: boolean;
-  /** Tags applied to every resource that supports them. */
-  tags?: Record<string, string>;
-}
-
-/** The module's defaults (variables.tf). */
-export const IMAGE_BUCKET_DEFAULTS = {
-  publicReadPrefix: 'images/' as string | null,
-  appObjectPrefixes: ['images/', 'inventory/'],
-  corsAllowedOrigins: [] as string[],
-  forceDestroy: false,
-  versioningEnabled: true,
-  noncurrentVersionExpirationDays: 30,
-  abortIncompleteMultipartUploadDays: 1,
-  kmsKeyArn: null as string | null,
-  appRoleName: null as string | null,
-  appTrustedServices: ['ecs-tasks.amazonaws.com'],
-  appTrustedRoleArns: [] as string[],
-  createInstanceProfile: false,
-  tags: {} as Record<string, string>,
-};
-
-type Statement = aws.iam.PolicyStatement;
-const policy = (statements: Statement[]): aws.iam.PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
-const everyone = '*' as const;
+/** A value given as is, not as an Output or a Promise: known now. */
+const isPlain = <T>(value: pulumi.Input<T>): value is T => !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 
 export class ImageBucket extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
@@ -75,16 +28,41 @@ export class ImageBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImageBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super('inventory:storage:ImageBucket', name, {}, opts);
-    const problems = imageBucketArgProblems(args);
-    if (problems.length > 0) throw new ImageBucketArgsError(problems);
 
-    const a = { ...IMAGE_BUCKET_DEFAULTS, ...definedOnly(args) };
-    const publicRead = a.publicReadPrefix !== null;
-    const kms = a.kmsKeyArn !== null;
-    const roleName = a.appRoleName ?? `${a.bucketName}-app`;
+    // The graph's shape, decided by plain values.
+    const publicRead = args.publicReadPrefix !== null;
+    const kms = args.kmsKeyArn !== null && args.kmsKeyArn !== undefined;
+    const corsOrigins = args.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins;
+    const createInstanceProfile = args.createInstanceProfile ?? DEFAULTS.createInstanceProfile;
+
+    // Every value, checked against the module's rules (at once when plain, on resolution when an Output).
+    const problems: string[] = [];
+    const bucketName = checked('bucketName', args.bucketName, problems);
+    const publicReadPrefix = checked('publicReadPrefix', args.publicReadPrefix ?? DEFAULTS.publicReadPrefix, problems);
+    const appObjectPrefixes = checked('appObjectPrefixes', args.appObjectPrefixes ?? DEFAULTS.appObjectPrefixes, problems);
+    const allOrigins = checked('corsAllowedOrigins', corsOrigins.every(isPlain) ? (corsOrigins as string[]) : pulumi.all(corsOrigins), problems);
+    const noncurrentDays = checked('noncurrentVersionExpirationDays', args.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays, problems);
+    const abortDays = checked('abortIncompleteMultipartUploadDays', args.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays, problems);
+    const kmsKeyArn = kms ? checked('kmsKeyArn', args.kmsKeyArn!, problems) : undefined;
+    const roleNameArg = args.appRoleName === null || args.appRoleName === undefined ? undefined : checked('appRoleName', args.appRoleName, problems);
+    const trustedServices = checked('appTrustedServices', args.appTrustedServices ?? DEFAULTS.appTrustedServices, problems);
+    const trustedRoleArns = checked('appTrustedRoleArns', args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns, problems);
+    // The module's preconditions, once every value is valid on its own.
+    if (problems.length === 0 && kms && publicRead) problems.push(PRECONDITIONS.kmsWithoutPublicRead);
+    const services = args.appTrustedServices ?? DEFAULTS.appTrustedServices;
+    const roles = args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns;
+    if (problems.length === 0 && isPlain(services) && isPlain(roles) && services.length + roles.length === 0) problems.push(PRECONDITIONS.someoneMayAssume);
+    if (problems.length > 0) throw argsError(problems);
+    const trust = pulumi.all([trustedServices, trustedRoleArns]).apply(([s, r]) => {
+      if (s.length + r.length === 0) throw argsError([PRECONDITIONS.someoneMayAssume]);
+      return trustPolicy(s, r);
+    });
+
+    const tags = args.tags ?? DEFAULTS.tags;
+    const roleName = roleNameArg ?? pulumi.interpolate`${bucketName}-app`;
     const parent = { parent: this };
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: a.bucketName, forceDestroy: a.forceDestroy, tags: a.tags }, parent);
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: bucketName, forceDestroy: args.forceDestroy ?? DEFAULTS.forceDestroy, tags }, parent);
 
     // ACLs off: the bucket owner owns every object and only policies decide access.
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
@@ -96,23 +74,7 @@ export class ImageBucket extends pulumi.ComponentResource {
       parent,
     );
 
-    const bucketPolicyJson = bucket.arn.apply((arn) =>
-      JSON.stringify(
-        policy([
-          ...(publicRead
-            ? [{ Sid: 'PublicReadImages', Effect: 'Allow', Principal: everyone, Action: 's3:GetObject', Resource: `${arn}/${a.publicReadPrefix}*` } as Statement]
-            : []),
-          {
-            Sid: 'DenyInsecureTransport',
-            Effect: 'Deny',
-            Principal: everyone,
-            Action: 's3:*',
-            Resource: [arn, `${arn}/*`],
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          },
-        ]),
-      ),
-    );
+    const bucketPolicyJson = pulumi.all([bucket.arn, publicReadPrefix]).apply(([arn, prefix]) => JSON.stringify(bucketPolicy(arn, publicRead ? prefix : null)));
     // AWS rejects a public policy while block_public_policy is still true: the access block goes first.
     new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: bucketPolicyJson }, { parent: this, dependsOn: [publicAccessBlock] });
 
@@ -122,7 +84,8 @@ export class ImageBucket extends pulumi.ComponentResource {
         bucket: bucket.id,
         rules: [
           {
-            applyServerSideEncryptionByDefault: kms ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: a.kmsKeyArn! } : { sseAlgorithm: 'AES256' },
+            applyServerSideEncryptionByDefault: kms ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn } : { sseAlgorithm: 'AES256' },
+            // A bucket key makes S3 ask KMS for a data key per bucket rather than per object.
             bucketKeyEnabled: kms,
           },
         ],
@@ -132,7 +95,7 @@ export class ImageBucket extends pulumi.ComponentResource {
 
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: a.versioningEnabled ? 'Enabled' : 'Suspended' } },
+      { bucket: bucket.id, versioningConfiguration: { status: pulumi.output(args.versioningEnabled ?? DEFAULTS.versioningEnabled).apply((on) => (on ? 'Enabled' : 'Suspended')) } },
       parent,
     );
 
@@ -141,80 +104,43 @@ export class ImageBucket extends pulumi.ComponentResource {
       {
         bucket: bucket.id,
         rules: [
-          {
-            id: 'abort-incomplete-multipart-uploads',
-            status: 'Enabled',
-            filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: a.abortIncompleteMultipartUploadDays },
-          },
-          {
-            id: 'expire-noncurrent-versions',
-            status: 'Enabled',
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: a.noncurrentVersionExpirationDays },
-          },
+          { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: abortDays } },
+          { id: 'expire-noncurrent-versions', status: 'Enabled', filter: {}, noncurrentVersionExpiration: { noncurrentDays } },
         ],
       },
+      // Lifecycle rules about versions are rejected while versioning is being configured concurrently.
       { parent: this, dependsOn: [versioning] },
     );
 
-    if (a.corsAllowedOrigins.length > 0) {
+    if (corsOrigins.length > 0) {
       new aws.s3.BucketCorsConfiguration(
         `${name}-cors`,
         {
           bucket: bucket.id,
-          corsRules: [{ allowedMethods: ['GET', 'HEAD'], allowedOrigins: a.corsAllowedOrigins, allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 3600 }],
+          corsRules: [{ allowedMethods: ['GET', 'HEAD'], allowedOrigins: allOrigins, allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 3600 }],
         },
         parent,
       );
     }
 
-    const trustPolicy = policy([
-      ...(a.appTrustedServices.length > 0
-        ? [{ Sid: 'AssumeByServices', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: a.appTrustedServices } } as Statement]
-        : []),
-      ...(a.appTrustedRoleArns.length > 0
-        ? [{ Sid: 'AssumeByRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: a.appTrustedRoleArns } } as Statement]
-        : []),
-    ]);
-    const appTrustPolicyJson = pulumi.output(JSON.stringify(trustPolicy));
-
-    // Exactly what the app does, on its own prefixes only.
-    const appPolicyJson = bucket.arn.apply((arn) =>
-      JSON.stringify(
-        policy([
-          {
-            Sid: 'ReadWriteAppObjects',
-            Effect: 'Allow',
-            Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-            Resource: a.appObjectPrefixes.map((prefix) => `${arn}/${prefix}*`),
-          },
-          {
-            Sid: 'ListAppPrefixes',
-            Effect: 'Allow',
-            Action: 's3:ListBucket',
-            Resource: arn,
-            Condition: { StringLike: { 's3:prefix': a.appObjectPrefixes.map((prefix) => `${prefix}*`) } },
-          },
-          { Sid: 'ListUnfinishedUploads', Effect: 'Allow', Action: 's3:ListBucketMultipartUploads', Resource: arn },
-          ...(kms ? [{ Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: a.kmsKeyArn! } as Statement] : []),
-        ]),
-      ),
-    );
+    const appTrustPolicyJson = trust.apply((doc) => JSON.stringify(doc));
+    const appPolicyJson = pulumi
+      .all([bucket.arn, appObjectPrefixes, kmsKeyArn ?? null])
+      .apply(([arn, prefixes, key]) => JSON.stringify(appPolicy(arn, prefixes, key)));
 
     const role = new aws.iam.Role(
       `${name}-app-role`,
-      { name: roleName, description: `Runs the image app with access to ${a.bucketName} only.`, assumeRolePolicy: appTrustPolicyJson, tags: a.tags },
+      { name: roleName, description: pulumi.interpolate`Runs the image app with access to ${bucketName} only.`, assumeRolePolicy: appTrustPolicyJson, tags },
       parent,
     );
-    const appPolicy = new aws.iam.Policy(
+    const policy = new aws.iam.Policy(
       `${name}-app-policy`,
-      { name: `${roleName}-s3`, description: `Least-privilege S3 access for the image app on ${a.bucketName}.`, policy: appPolicyJson, tags: a.tags },
+      { name: pulumi.interpolate`${roleName}-s3`, description: pulumi.interpolate`Least-privilege S3 access for the image app on ${bucketName}.`, policy: appPolicyJson, tags },
       parent,
     );
-    new aws.iam.RolePolicyAttachment(`${name}-app-policy-attachment`, { role: role.name, policyArn: appPolicy.arn }, parent);
-    const instanceProfile = a.createInstanceProfile
-      ? new aws.iam.InstanceProfile(`${name}-app-instance-profile`, { name: roleName, role: role.name, tags: a.tags }, parent)
+    new aws.iam.RolePolicyAttachment(`${name}-app-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);
+    const instanceProfile = createInstanceProfile
+      ? new aws.iam.InstanceProfile(`${name}-app-instance-profile`, { name: roleName, role: role.name, tags }, parent)
       : undefined;
 
     this.bucketName = bucket.id;
@@ -223,7 +149,7 @@ export class ImageBucket extends pulumi.ComponentResource {
     this.publicBaseUrl = publicRead ? pulumi.interpolate`https://${bucket.bucketRegionalDomainName}` : pulumi.output(undefined);
     this.appRoleArn = role.arn;
     this.appRoleName = role.name;
-    this.appPolicyArn = appPolicy.arn;
+    this.appPolicyArn = policy.arn;
     this.appInstanceProfileName = instanceProfile ? instanceProfile.name : pulumi.output(undefined);
     this.bucketPolicyJson = bucketPolicyJson;
     this.appPolicyJson = appPolicyJson;
@@ -243,9 +169,4 @@ export class ImageBucket extends pulumi.ComponentResource {
       appTrustPolicyJson: this.appTrustPolicyJson,
     });
   }
-}
-
-/** Drops keys set to undefined so they do not override defaults (null is kept: it means "off"). */
-function definedOnly<T extends object>(args: T): Partial<T> {
-  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,7 +1,9 @@
+import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
-import { ImageBucketArgsError } from '../../pulumi/validation';
+import { ImageBucket } from '../../pulumi/image-bucket';
+import { InvalidInputError } from '../../pulumi/problems';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
-import { resolve, resolvedInputs, runPulumiComponent, type RecordedResource } from './mock-runtime';
+import { installMocks, resolve, resolvedInputs, runPulumiComponent, type RecordedResource } from './mock-runtime';
 
 describe('Pulumi ImageBucket component (mock runtime)', () => {
   const byType = (recorded: RecordedResource[], suffix: string) => {
@@ -111,11 +113,41 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
   it('refuses bad arguments with the module variable messages', async () => {
     const failure = (args: Parameters<typeof runPulumiComponent>[0]) => runPulumiComponent(args).then(() => undefined, (err: unknown) => err);
     const err = await failure({ bucketName: 'Bad_Name', appObjectPrefixes: ['images'] });
-    expect(err).to.be.instanceOf(ImageBucketArgsError);
-    expect((err as ImageBucketArgsError).problems).to.deep.equal([
+    expect(err).to.be.instanceOf(InvalidInputError);
+    expect((err as InvalidInputError).problems).to.deep.equal([
       'bucketName: bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no "..".',
       'appObjectPrefixes: app_object_prefixes must list at least one prefix, each non-empty and ending in "/".',
     ]);
     expect(String(await failure({ bucketName: 'ok-name', kmsKeyArn: KMS }))).to.match(/SSE-KMS objects cannot be read anonymously/);
   });
+
+  it("takes values from other resources' outputs, as Pulumi users pass them (kmsKeyArn: key.arn)", async () => {
+    const keyArn = pulumi.output(KMS); // what `new aws.kms.Key(...).arn` is
+    const { component, recorded } = await runPulumiComponent({ bucketName: pulumi.output('inventory-images'), publicReadPrefix: null, kmsKeyArn: keyArn });
+    expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules[0].applyServerSideEncryptionByDefault).to.deep.equal({
+      sseAlgorithm: 'aws:kms',
+      kmsMasterKeyId: KMS,
+    });
+    const app = JSON.parse(await resolve(component.appPolicyJson));
+    expect(app.Statement.find((s: { Sid: string }) => s.Sid === 'UseBucketKey').Resource).to.equal(KMS);
+    expect(await resolve(component.appRoleName)).to.equal('inventory-images-app');
+  });
+
+  it('checks an output value against the same rules once it resolves, with the same message', async () => {
+    await installMocks();
+    const component = new ImageBucket('late-check', { bucketName: pulumi.output('Bad_Name') });
+    const failure = await settle(component.bucketPolicyJson);
+    expect(failure).to.be.instanceOf(InvalidInputError);
+    expect((failure as InvalidInputError).problems).to.deep.equal([
+      'bucketName: bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no "..".',
+    ]);
+  });
 });
+
+/** The error an Output fails with (its internal promise: `apply` callbacks never run for a failed Output). */
+async function settle(output: pulumi.Output<unknown>): Promise<unknown> {
+  return (output as unknown as { promise(): Promise<unknown> }).promise().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+}

@@ -3,7 +3,8 @@
  * resource the way the engine would receive it: type, name, inputs, parent and dependsOn.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { ImageBucket, type ImageBucketArgs } from '../../pulumi/image-bucket';
+import type { ImageBucketArgs } from '../../pulumi/args';
+import { ImageBucket } from '../../pulumi/image-bucket';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_REGION } from '../support/constants';
 
 export interface RecordedResource {

@@ -8,7 +8,7 @@
  * exactly the arguments the module's configuration sets. The Pulumi side is what the component registers
  * under the mock runtime.
  */
-import type { ImageBucketArgs } from '../../pulumi/image-bucket';
+import type { ImageBucketArgs } from '../../pulumi/args';
 import type { ModuleInputs } from '../support/scenarios';
 import type { AppliedModule } from '../terraform/applied-module';
 import type { PolicyDocument } from '../terraform/authorization/matrix';

@@ -16,5 +16,5 @@ export const SAMPLE_KMS_KEY_ARN = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT
 /** The bucket name the LocalStack root, the Pulumi stack, compose and most scenarios use. */
 export const BUCKET = 'inventory-images';
 
-/** Every Terraform configuration a user may `init`, relative to terraform/: the module, each root, the example. */
-export const TERRAFORM_CONFIGURATIONS = ['modules/image-bucket', 'environments/localstack', 'environments/aws-example', 'example'];
+/** Every Terraform configuration a user may `init`, relative to terraform/: the module, its examples, the LocalStack root. */
+export const TERRAFORM_CONFIGURATIONS = ['modules/image-bucket', 'modules/image-bucket/examples/minimal', 'modules/image-bucket/examples/aws', 'environments/localstack'];

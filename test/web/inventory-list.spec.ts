@@ -72,4 +72,12 @@ describe('the inventory list across app processes', function () {
     expect(items.find((i) => i.id === 1006)).to.equal(undefined);
     expect(requests).to.equal(2 + 2); // the listing, then the updated and the created item
   });
+
+  it('twenty loads at once share listings, each started after its load arrived: two listings, not twenty', async () => {
+    await costOfList();
+    proxy.reset();
+    const loads = await Promise.all(Array.from({ length: 20 }, () => list(reader)));
+    expect(loads.every((items) => items.length === loads[0]!.length)).to.equal(true);
+    expect(proxy.count).to.equal(2 * 2); // two listings of two pages
+  });
 });

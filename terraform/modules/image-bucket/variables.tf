@@ -1,6 +1,7 @@
 variable "bucket_name" {
   description = "Name of the bucket. Globally unique; 3-63 characters of lowercase letters, digits, dots and hyphens."
   type        = string
+  nullable    = false
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name)) && !strcontains(var.bucket_name, "..")
@@ -28,6 +29,7 @@ variable "app_object_prefixes" {
   description = "Key prefixes the app may read, write and delete. The app stores images and its inventory JSON under these."
   type        = list(string)
   default     = ["images/", "inventory/"]
+  nullable    = false
 
   validation {
     condition     = length(var.app_object_prefixes) > 0 && alltrue([for p in var.app_object_prefixes : can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/$", p))])
@@ -39,6 +41,7 @@ variable "cors_allowed_origins" {
   description = "Origins allowed to GET and HEAD objects cross-origin (the web app's URL). Empty means no CORS rule."
   type        = list(string)
   default     = []
+  nullable    = false
 
   validation {
     condition     = alltrue([for o in var.cors_allowed_origins : o == "*" || can(regex("^https?://[^/]+$", o))])
@@ -50,18 +53,21 @@ variable "force_destroy" {
   description = "Allow terraform destroy to delete a bucket that still holds objects. Keep false in production."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "versioning_enabled" {
   description = "Keep previous versions of overwritten or deleted objects (recoverable mistakes). Suspends versioning when false."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "noncurrent_version_expiration_days" {
   description = "Days after which a noncurrent (overwritten or deleted) object version is removed."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
@@ -73,6 +79,7 @@ variable "abort_incomplete_multipart_upload_days" {
   description = "Days after which parts of an unfinished multipart upload are deleted. Streamed uploads that are aborted or crash leave such parts, which are billed but invisible in listings."
   type        = number
   default     = 1
+  nullable    = false
 
   validation {
     condition     = var.abort_incomplete_multipart_upload_days >= 1 && floor(var.abort_incomplete_multipart_upload_days) == var.abort_incomplete_multipart_upload_days
@@ -106,6 +113,7 @@ variable "app_trusted_services" {
   description = "AWS service principals allowed to assume the app role (ECS tasks by default; ec2.amazonaws.com, lambda.amazonaws.com, ...)."
   type        = list(string)
   default     = ["ecs-tasks.amazonaws.com"]
+  nullable    = false
 
   validation {
     condition     = alltrue([for s in var.app_trusted_services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com(\\.cn)?$", s))])
@@ -117,6 +125,7 @@ variable "app_trusted_role_arns" {
   description = "IAM role ARNs allowed to assume the app role (for example a CI role or an EKS IRSA role)."
   type        = list(string)
   default     = []
+  nullable    = false
 
   validation {
     condition     = alltrue([for a in var.app_trusted_role_arns : can(regex("^arn:aws[a-z-]*:iam::\\d{12}:role/.+$", a))])
@@ -128,10 +137,12 @@ variable "create_instance_profile" {
   description = "Also create an EC2 instance profile for the app role (for apps on EC2 rather than ECS)."
   type        = bool
   default     = false
+  nullable    = false
 }
 
 variable "tags" {
   description = "Tags applied to every resource that supports them."
   type        = map(string)
   default     = {}
+  nullable    = false
 }

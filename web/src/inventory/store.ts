@@ -31,10 +31,30 @@ const READ_CONCURRENCY = 16;
 
 export class InventoryStore {
   private readonly cache = new Map<string, VersionedItem>();
+  /** The listing under way, and the one queued behind it (see list()). */
+  private listing: Promise<StoredItem[]> | undefined;
+  private queued: Promise<StoredItem[]> | undefined;
 
   constructor(private readonly bucket: Bucket) {}
 
-  async list(): Promise<StoredItem[]> {
+  /**
+   * All items. Concurrent callers share listings, but never one that started before they called: a listing
+   * already under way may have missed a write acknowledged just before the call, so callers arriving during it
+   * wait for the next one, which they all share. Twenty users loading at once cost two listings, not twenty.
+   */
+  list(): Promise<StoredItem[]> {
+    if (!this.listing) {
+      this.listing = this.listNow().finally(() => (this.listing = undefined));
+      return this.listing;
+    }
+    this.queued ??= this.listing.then(ignore, ignore).then(() => {
+      this.queued = undefined;
+      return this.list();
+    });
+    return this.queued;
+  }
+
+  private async listNow(): Promise<StoredItem[]> {
     const listed = (await this.bucket.list(INVENTORY_PREFIX)).filter((o) => o.key.endsWith('.json'));
     const present = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) if (!present.has(key)) this.cache.delete(key);
@@ -106,6 +126,7 @@ export class InventoryStore {
   }
 }
 
+const ignore = () => undefined;
 const isLostRace = (err: unknown) => s3FailureKind(err) === 'precondition-failed';
 
 async function forEachLimited<T>(inputs: T[], limit: number, fn: (input: T) => Promise<unknown>): Promise<void> {

@@ -178,3 +178,23 @@ run "good_edge_values_are_accepted" {
     error_message = "A wildcard and a plain-HTTP origin are valid CORS origins."
   }
 }
+
+# nullable = false: null for a list, map, number or bool means "the default", never a failure deep inside
+# an expression.
+run "null_for_a_list_or_a_switch_takes_the_default" {
+  variables {
+    app_object_prefixes = null
+    versioning_enabled  = null
+    tags                = null
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.app.statement : s.resources if s.sid == "ReadWriteAppObjects"]) == toset(["arn:aws:s3:::inventory-images-test/images/*", "arn:aws:s3:::inventory-images-test/inventory/*"])
+    error_message = "app_object_prefixes = null must mean the default prefixes."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.this.versioning_configuration[0].status == "Enabled"
+    error_message = "versioning_enabled = null must mean the default (on)."
+  }
+}

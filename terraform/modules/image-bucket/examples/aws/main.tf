@@ -1,5 +1,5 @@
 module "image_bucket" {
-  source = "../../modules/image-bucket"
+  source = "../../"
 
   bucket_name          = var.bucket_name
   cors_allowed_origins = var.app_origins
