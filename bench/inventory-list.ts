@@ -34,11 +34,24 @@ export async function benchInventoryList(
     const bucket = `list-${items}`;
     await ensureBucket(s3, bucket);
     const put = (id: number, name: string) =>
-      s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inventory/${id}.json`, Body: JSON.stringify({ id, name, description: '', quantity: 1, image_key: null }) }));
-    for (let i = 0; i < items; i += 100) await Promise.all(Array.from({ length: Math.min(100, items - i) }, (_, j) => put(i + j + 1, `Item ${i + j + 1}`)));
+      s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `inventory/${id}.json`,
+          Body: JSON.stringify({ id, name, description: '', quantity: 1, image_key: null }),
+        }),
+      );
+    for (let i = 0; i < items; i += 100)
+      await Promise.all(Array.from({ length: Math.min(100, items - i) }, (_, j) => put(i + j + 1, `Item ${i + j + 1}`)));
 
     const proxy = await startCountingProxy(s3Endpoint);
-    const app = await startApp({ S3_ENDPOINT: proxy.endpoint, S3_BUCKET: bucket, PUBLIC_BASE_URL: `${s3Endpoint}/${bucket}`, PORT: '0', LOG_LEVEL: 'info' });
+    const app = await startApp({
+      S3_ENDPOINT: proxy.endpoint,
+      S3_BUCKET: bucket,
+      PUBLIC_BASE_URL: `${s3Endpoint}/${bucket}`,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
     try {
       const load = async () => {
         proxy.reset();

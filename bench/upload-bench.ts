@@ -70,7 +70,8 @@ async function makeFile(dir: string, mib: number): Promise<{ file: string; sha25
   const header = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d', 'hex'), ihdr, crc, idat]);
   const out = createWriteStream(file);
   const hash = createHash('sha256');
-  const write = (chunk: Buffer) => new Promise<void>((resolve) => (hash.update(chunk), out.write(chunk) ? resolve() : out.once('drain', resolve)));
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve) => (hash.update(chunk), out.write(chunk) ? resolve() : out.once('drain', resolve)));
   await write(header);
   for (let left = mib * MiB - header.length; left > 0; left -= MiB) await write(randomBytes(Math.min(MiB, left)));
   await new Promise<void>((resolve) => out.end(resolve));
@@ -107,17 +108,23 @@ function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: C
 /** Streams a file from disk as a multipart/form-data POST; resolves with the parsed JSON answer. */
 function postFile(url: string, file: string, bytes: number): Promise<{ status: number; json: any }> {
   const boundary = `----bench${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="bench.png"\r\nContent-Type: image/png\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="bench.png"\r\nContent-Type: image/png\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + bytes + tail.length },
-    }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text || '{}') }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + bytes + tail.length },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text || '{}') }));
+      },
+    );
     req.on('error', reject);
     req.write(head);
     createReadStream(file, { highWaterMark: MiB })
@@ -136,12 +143,21 @@ async function sha256OfStoredThenDelete(s3: ReturnType<typeof createS3Client>, k
 
 let warmUpFile = '';
 
-async function runCase(kind: Case, input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>): Promise<Omit<Measurement, 'size'>> {
+async function runCase(
+  kind: Case,
+  input: { file: string; sha256: string; bytes: number },
+  s3env: NodeJS.ProcessEnv,
+  s3: ReturnType<typeof createS3Client>,
+): Promise<Omit<Measurement, 'size'>> {
   if (kind === 'sdk-multipart' || kind === 'sdk-put-object') {
     // The uploader times its own upload (process start-up excluded) and reports its peak RSS.
     const key = `images/bench/direct-${Date.now()}.png`;
     const mode = kind === 'sdk-multipart' ? 'multipart' : 'put-object';
-    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), mode, input.file, key], { cwd: ROOT, env: { ...process.env, ...s3env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), mode, input.file, key], {
+      cwd: ROOT,
+      env: { ...process.env, ...s3env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -152,7 +168,13 @@ async function runCase(kind: Case, input: { file: string; sha256: string; bytes:
 
   const server =
     kind === 'app'
-      ? await startServer([compiled('web/src/server.js')], { ...s3env, PORT: '0', PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`, MAX_UPLOAD_BYTES: String(2048 * MiB), LOG_LEVEL: 'info' })
+      ? await startServer([compiled('web/src/server.js')], {
+          ...s3env,
+          PORT: '0',
+          PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`,
+          MAX_UPLOAD_BYTES: String(2048 * MiB),
+          LOG_LEVEL: 'info',
+        })
       : await startServer([compiled('bench/servers/peers.js'), kind], s3env);
   try {
     const url = kind === 'app' ? `${server.url}/inventory/1/image` : `${server.url}/upload`;
@@ -172,13 +194,26 @@ async function runCase(kind: Case, input: { file: string; sha256: string; bytes:
   }
 }
 
-async function concurrent(input: { file: string; sha256: string; bytes: number }, s3env: NodeJS.ProcessEnv, s3: ReturnType<typeof createS3Client>) {
-  const server = await startServer([compiled('web/src/server.js')], { ...s3env, PORT: '0', PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`, LOG_LEVEL: 'info' });
+async function concurrent(
+  input: { file: string; sha256: string; bytes: number },
+  s3env: NodeJS.ProcessEnv,
+  s3: ReturnType<typeof createS3Client>,
+) {
+  const server = await startServer([compiled('web/src/server.js')], {
+    ...s3env,
+    PORT: '0',
+    PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`,
+    LOG_LEVEL: 'info',
+  });
   try {
     // One item per upload: uploads to the same item replace (and delete) each other's images.
     const ids = Array.from({ length: 16 }, (_, i) => 101 + i);
     for (const id of ids) {
-      await fetch(`${server.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id, name: `bench ${id}` }) });
+      await fetch(`${server.url}/inventory`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ id, name: `bench ${id}` }),
+      });
     }
     const started = process.hrtime.bigint();
     const results = await Promise.allSettled(ids.map((id) => postFile(`${server.url}/inventory/${id}/image`, input.file, input.bytes)));
@@ -187,7 +222,8 @@ async function concurrent(input: { file: string; sha256: string; bytes: number }
     let errors = 0;
     for (const r of results) {
       if (r.status !== 'fulfilled' || r.value.status !== 200) errors++;
-      else if ((await sha256OfStoredThenDelete(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256) errors++;
+      else if ((await sha256OfStoredThenDelete(s3, new URL(r.value.json.image_url).pathname.replace(`/${BUCKET}/`, ''))) !== input.sha256)
+        errors++;
     }
     return { uploads: 16, seconds, mibPerSecond: (16 * input.bytes) / MiB / seconds, peakRssMB: peak, errors, singleUploadMiBPerSecond: 0 };
   } finally {
@@ -202,7 +238,9 @@ const median = (values: number[]) => {
 };
 
 async function main() {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
   const work = await mkdtemp(path.join(tmpdir(), 'upload-bench-'));
   const embedded = await startEmbeddedS3({ port: 0, directory: path.join(work, 's3') });
   const s3 = createS3Client({ region: 'us-east-1', endpoint: embedded.endpoint, forcePathStyle: true });
@@ -221,27 +259,40 @@ async function main() {
         for (const kind of order) {
           const m = await runCase(kind, input, s3env, s3);
           results.push({ size, ...m });
-          console.error(`${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`);
+          console.error(
+            `${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`,
+          );
         }
       }
       await rm(input.file);
     }
-    const concurrency = (QUICK || PARTIAL) && !process.argv.includes('--concurrency') ? undefined : await (async () => {
-      const input = await makeFile(work, 50);
-      // The single-upload bound at this size, measured right before, in the same conditions.
-      const times: number[] = [];
-      for (let i = 0; i < 3; i++) times.push((await runCase(BASELINE, input, s3env, s3)).seconds);
-      const single = median(times);
-      const c = await concurrent(input, s3env, s3);
-      c.singleUploadMiBPerSecond = input.bytes / MiB / single;
-      console.error(`16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s (one ${BASELINE} upload: ${c.singleUploadMiBPerSecond.toFixed(1)} MiB/s), peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`);
-      return c;
-    })();
-    const lists = QUICK || PARTIAL ? undefined : await benchInventoryList(s3, embedded.endpoint, async (env) => {
-      const server = await startServer([compiled('web/src/server.js')], env);
-      return { url: server.url, stop: () => stop(server.child) };
-    });
-    for (const l of lists ?? []) console.error(`GET /inventory, ${l.items} items: unchanged ${l.unchangedMs.toFixed(0)} ms / ${l.unchangedRequests} S3 requests; 20 at once: ${l.twentyAtOnceMaxMs.toFixed(0)} ms`);
+    const concurrency =
+      (QUICK || PARTIAL) && !process.argv.includes('--concurrency')
+        ? undefined
+        : await (async () => {
+            const input = await makeFile(work, 50);
+            // The single-upload bound at this size, measured right before, in the same conditions.
+            const times: number[] = [];
+            for (let i = 0; i < 3; i++) times.push((await runCase(BASELINE, input, s3env, s3)).seconds);
+            const single = median(times);
+            const c = await concurrent(input, s3env, s3);
+            c.singleUploadMiBPerSecond = input.bytes / MiB / single;
+            console.error(
+              `16 x 50 MiB through the app: ${c.mibPerSecond.toFixed(1)} MiB/s (one ${BASELINE} upload: ${c.singleUploadMiBPerSecond.toFixed(1)} MiB/s), peak RSS ${c.peakRssMB.toFixed(0)} MB, ${c.errors} errors`,
+            );
+            return c;
+          })();
+    const lists =
+      QUICK || PARTIAL
+        ? undefined
+        : await benchInventoryList(s3, embedded.endpoint, async (env) => {
+            const server = await startServer([compiled('web/src/server.js')], env);
+            return { url: server.url, stop: () => stop(server.child) };
+          });
+    for (const l of lists ?? [])
+      console.error(
+        `GET /inventory, ${l.items} items: unchanged ${l.unchangedMs.toFixed(0)} ms / ${l.unchangedRequests} S3 requests; 20 at once: ${l.twentyAtOnceMaxMs.toFixed(0)} ms`,
+      );
     report(results, concurrency, lists);
   } finally {
     s3.destroy();
@@ -291,7 +342,10 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
   const table = [
     `| file | case | seconds (median) | MiB/s | ratio to ${BASELINE} | peak RSS (MB) | sha256 | runs |`,
     '|---:|---|---:|---:|---:|---:|:---:|---:|',
-    ...rows.map((r) => `| ${label(r.size)} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`),
+    ...rows.map(
+      (r) =>
+        `| ${label(r.size)} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`,
+    ),
   ].join('\n');
   const concurrencyText = concurrency
     ? `16 concurrent 50 MiB uploads through the app: ${concurrency.mibPerSecond.toFixed(1)} MiB/s in total (one ${BASELINE} upload of the same file alone: ${concurrency.singleUploadMiBPerSecond.toFixed(1)} MiB/s), peak RSS ${concurrency.peakRssMB.toFixed(0)} MB, ${concurrency.errors} errors (${concurrency.seconds.toFixed(1)} s).`
@@ -322,7 +376,11 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
       at(size, 'app').ratio.toFixed(2),
       at(size, 'app').ratio >= 0.95,
     ]),
-    ['peak RSS of one 1 GiB upload <= 160 MB', `${at(1024, 'app')?.peakRssMB.toFixed(0)} MB`, (at(1024, 'app')?.peakRssMB ?? Infinity) <= 160],
+    [
+      'peak RSS of one 1 GiB upload <= 160 MB',
+      `${at(1024, 'app')?.peakRssMB.toFixed(0)} MB`,
+      (at(1024, 'app')?.peakRssMB ?? Infinity) <= 160,
+    ],
     ...(concurrency
       ? ([
           ['16 x 50 MiB: peak RSS <= 350 MB', `${concurrency.peakRssMB.toFixed(0)} MB`, concurrency.peakRssMB <= 350],
@@ -336,11 +394,23 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
       : []),
     ...(lists ?? []).flatMap((l): [string, string, boolean][] => [
       [`GET /inventory, ${l.items} items unchanged: median <= 200 ms`, `${l.unchangedMs.toFixed(0)} ms`, l.unchangedMs <= 200],
-      [`GET /inventory, ${l.items} items: S3 requests <= 3 + changed`, `${l.unchangedRequests} unchanged, ${l.afterOneChangeRequests} after one change`, l.unchangedRequests <= 3 && l.afterOneChangeRequests <= 4],
-      [`GET /inventory, ${l.items} items: 20 loads at once all within 2 s`, `${l.twentyAtOnceMaxMs.toFixed(0)} ms`, l.twentyAtOnceMaxMs <= 2000],
+      [
+        `GET /inventory, ${l.items} items: S3 requests <= 3 + changed`,
+        `${l.unchangedRequests} unchanged, ${l.afterOneChangeRequests} after one change`,
+        l.unchangedRequests <= 3 && l.afterOneChangeRequests <= 4,
+      ],
+      [
+        `GET /inventory, ${l.items} items: 20 loads at once all within 2 s`,
+        `${l.twentyAtOnceMaxMs.toFixed(0)} ms`,
+        l.twentyAtOnceMaxMs <= 2000,
+      ],
     ]),
   ];
-  const checkTable = ['| target | this run | met |', '|---|---|:---:|', ...checks.map(([what, value, ok]) => `| ${what} | ${value} | ${ok ? 'yes' : '**no**'} |`)].join('\n');
+  const checkTable = [
+    '| target | this run | met |',
+    '|---|---|:---:|',
+    ...checks.map(([what, value, ok]) => `| ${what} | ${value} | ${ok ? 'yes' : '**no**'} |`),
+  ].join('\n');
 
   writeFileSync(path.join(ROOT, 'docs', 'benchmarks.svg'), renderChart(rows, machine));
   const doc = readFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), 'utf8');
@@ -369,7 +439,10 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
     '',
     end,
   ].join('\n');
-  writeFileSync(path.join(ROOT, 'docs', 'benchmarks.md'), doc.slice(0, doc.indexOf(begin)) + generated + doc.slice(doc.indexOf(end) + end.length));
+  writeFileSync(
+    path.join(ROOT, 'docs', 'benchmarks.md'),
+    doc.slice(0, doc.indexOf(begin)) + generated + doc.slice(doc.indexOf(end) + end.length),
+  );
 }
 
 void main();

@@ -41,14 +41,18 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
   const bucketName = read('bucketName', () => config.require('bucketName'));
   const tags = read('tags', () => {
     const value = config.getObject<unknown>('tags');
-    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string'))) {
+    if (
+      value !== undefined &&
+      (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string'))
+    ) {
       throw new Error('must be a map of strings');
     }
     return value as Record<string, string> | undefined;
   });
   const publicEndpoint = read('publicEndpoint', () => {
     const value = config.get('publicEndpoint');
-    if (value !== undefined && !/^https?:\/\/[^/]+$/.test(value)) throw new Error('must be a URL with scheme and host only, such as http://localhost:4566');
+    if (value !== undefined && !/^https?:\/\/[^/]+$/.test(value))
+      throw new Error('must be a URL with scheme and host only, such as http://localhost:4566');
     return value;
   });
 
@@ -60,7 +64,9 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
     forceDestroy: read('forceDestroy', () => config.getBoolean('forceDestroy')),
     versioningEnabled: read('versioningEnabled', () => config.getBoolean('versioningEnabled')),
     noncurrentVersionExpirationDays: read('noncurrentVersionExpirationDays', () => config.getNumber('noncurrentVersionExpirationDays')),
-    abortIncompleteMultipartUploadDays: read('abortIncompleteMultipartUploadDays', () => config.getNumber('abortIncompleteMultipartUploadDays')),
+    abortIncompleteMultipartUploadDays: read('abortIncompleteMultipartUploadDays', () =>
+      config.getNumber('abortIncompleteMultipartUploadDays'),
+    ),
     kmsKeyArn: nullable('kmsKeyArn'),
     appRoleName: nullable('appRoleName'),
     appTrustedServices: strings('appTrustedServices'),

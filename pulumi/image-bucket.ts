@@ -40,18 +40,32 @@ export class ImageBucket extends pulumi.ComponentResource {
     const bucketName = checked('bucketName', args.bucketName, problems);
     const publicReadPrefix = checked('publicReadPrefix', args.publicReadPrefix ?? DEFAULTS.publicReadPrefix, problems);
     const appObjectPrefixes = checked('appObjectPrefixes', args.appObjectPrefixes ?? DEFAULTS.appObjectPrefixes, problems);
-    const allOrigins = checked('corsAllowedOrigins', corsOrigins.every(isPlain) ? (corsOrigins as string[]) : pulumi.all(corsOrigins), problems);
-    const noncurrentDays = checked('noncurrentVersionExpirationDays', args.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays, problems);
-    const abortDays = checked('abortIncompleteMultipartUploadDays', args.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays, problems);
+    const allOrigins = checked(
+      'corsAllowedOrigins',
+      corsOrigins.every(isPlain) ? (corsOrigins as string[]) : pulumi.all(corsOrigins),
+      problems,
+    );
+    const noncurrentDays = checked(
+      'noncurrentVersionExpirationDays',
+      args.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays,
+      problems,
+    );
+    const abortDays = checked(
+      'abortIncompleteMultipartUploadDays',
+      args.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays,
+      problems,
+    );
     const kmsKeyArn = kms ? checked('kmsKeyArn', args.kmsKeyArn!, problems) : undefined;
-    const roleNameArg = args.appRoleName === null || args.appRoleName === undefined ? undefined : checked('appRoleName', args.appRoleName, problems);
+    const roleNameArg =
+      args.appRoleName === null || args.appRoleName === undefined ? undefined : checked('appRoleName', args.appRoleName, problems);
     const trustedServices = checked('appTrustedServices', args.appTrustedServices ?? DEFAULTS.appTrustedServices, problems);
     const trustedRoleArns = checked('appTrustedRoleArns', args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns, problems);
     // The module's preconditions, once every value is valid on its own.
     if (problems.length === 0 && kms && publicRead) problems.push(PRECONDITIONS.kmsWithoutPublicRead);
     const services = args.appTrustedServices ?? DEFAULTS.appTrustedServices;
     const roles = args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns;
-    if (problems.length === 0 && isPlain(services) && isPlain(roles) && services.length + roles.length === 0) problems.push(PRECONDITIONS.someoneMayAssume);
+    if (problems.length === 0 && isPlain(services) && isPlain(roles) && services.length + roles.length === 0)
+      problems.push(PRECONDITIONS.someoneMayAssume);
     if (problems.length > 0) throw argsError(problems);
     const trust = pulumi.all([trustedServices, trustedRoleArns]).apply(([s, r]) => {
       if (s.length + r.length === 0) throw argsError([PRECONDITIONS.someoneMayAssume]);
@@ -62,21 +76,41 @@ export class ImageBucket extends pulumi.ComponentResource {
     const roleName = roleNameArg ?? pulumi.interpolate`${bucketName}-app`;
     const parent = { parent: this };
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: bucketName, forceDestroy: args.forceDestroy ?? DEFAULTS.forceDestroy, tags }, parent);
+    const bucket = new aws.s3.Bucket(
+      `${name}-bucket`,
+      { bucket: bucketName, forceDestroy: args.forceDestroy ?? DEFAULTS.forceDestroy, tags },
+      parent,
+    );
 
     // ACLs off: the bucket owner owns every object and only policies decide access.
-    new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, parent);
+    new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } },
+      parent,
+    );
 
     // Public ACLs always refused; a public *policy* only while public read is on.
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
-      { bucket: bucket.id, blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: !publicRead, restrictPublicBuckets: !publicRead },
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        ignorePublicAcls: true,
+        blockPublicPolicy: !publicRead,
+        restrictPublicBuckets: !publicRead,
+      },
       parent,
     );
 
-    const bucketPolicyJson = pulumi.all([bucket.arn, publicReadPrefix]).apply(([arn, prefix]) => JSON.stringify(bucketPolicy(arn, publicRead ? prefix : null)));
+    const bucketPolicyJson = pulumi
+      .all([bucket.arn, publicReadPrefix])
+      .apply(([arn, prefix]) => JSON.stringify(bucketPolicy(arn, publicRead ? prefix : null)));
     // AWS rejects a public policy while block_public_policy is still true: the access block goes first.
-    new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: bucketPolicyJson }, { parent: this, dependsOn: [publicAccessBlock] });
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      { bucket: bucket.id, policy: bucketPolicyJson },
+      { parent: this, dependsOn: [publicAccessBlock] },
+    );
 
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
@@ -95,7 +129,12 @@ export class ImageBucket extends pulumi.ComponentResource {
 
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: pulumi.output(args.versioningEnabled ?? DEFAULTS.versioningEnabled).apply((on) => (on ? 'Enabled' : 'Suspended')) } },
+      {
+        bucket: bucket.id,
+        versioningConfiguration: {
+          status: pulumi.output(args.versioningEnabled ?? DEFAULTS.versioningEnabled).apply((on) => (on ? 'Enabled' : 'Suspended')),
+        },
+      },
       parent,
     );
 
@@ -104,7 +143,12 @@ export class ImageBucket extends pulumi.ComponentResource {
       {
         bucket: bucket.id,
         rules: [
-          { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: abortDays } },
+          {
+            id: 'abort-incomplete-multipart-uploads',
+            status: 'Enabled',
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: abortDays },
+          },
           { id: 'expire-noncurrent-versions', status: 'Enabled', filter: {}, noncurrentVersionExpiration: { noncurrentDays } },
         ],
       },
@@ -117,7 +161,15 @@ export class ImageBucket extends pulumi.ComponentResource {
         `${name}-cors`,
         {
           bucket: bucket.id,
-          corsRules: [{ allowedMethods: ['GET', 'HEAD'], allowedOrigins: allOrigins, allowedHeaders: ['*'], exposeHeaders: ['ETag'], maxAgeSeconds: 3600 }],
+          corsRules: [
+            {
+              allowedMethods: ['GET', 'HEAD'],
+              allowedOrigins: allOrigins,
+              allowedHeaders: ['*'],
+              exposeHeaders: ['ETag'],
+              maxAgeSeconds: 3600,
+            },
+          ],
         },
         parent,
       );
@@ -130,12 +182,22 @@ export class ImageBucket extends pulumi.ComponentResource {
 
     const role = new aws.iam.Role(
       `${name}-app-role`,
-      { name: roleName, description: pulumi.interpolate`Runs the image app with access to ${bucketName} only.`, assumeRolePolicy: appTrustPolicyJson, tags },
+      {
+        name: roleName,
+        description: pulumi.interpolate`Runs the image app with access to ${bucketName} only.`,
+        assumeRolePolicy: appTrustPolicyJson,
+        tags,
+      },
       parent,
     );
     const policy = new aws.iam.Policy(
       `${name}-app-policy`,
-      { name: pulumi.interpolate`${roleName}-s3`, description: pulumi.interpolate`Least-privilege S3 access for the image app on ${bucketName}.`, policy: appPolicyJson, tags },
+      {
+        name: pulumi.interpolate`${roleName}-s3`,
+        description: pulumi.interpolate`Least-privilege S3 access for the image app on ${bucketName}.`,
+        policy: appPolicyJson,
+        tags,
+      },
       parent,
     );
     new aws.iam.RolePolicyAttachment(`${name}-app-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);

@@ -11,7 +11,9 @@ const images = new ImageBucket('images', settings.imageBucket);
 
 // The app's settings, named as the app reads them (and as the Terraform root outputs them).
 export const S3_BUCKET = images.bucketName;
-export const PUBLIC_BASE_URL = settings.publicEndpoint ? pulumi.interpolate`${settings.publicEndpoint}/${images.bucketName}` : images.publicBaseUrl;
+export const PUBLIC_BASE_URL = settings.publicEndpoint
+  ? pulumi.interpolate`${settings.publicEndpoint}/${images.bucketName}`
+  : images.publicBaseUrl;
 export const S3_ENDPOINT = new pulumi.Config('aws').getObject<Record<string, string>[]>('endpoints')?.[0]?.s3;
 export const appRoleArn = images.appRoleArn;
 export const bucketPolicyJson = images.bucketPolicyJson;

@@ -10,7 +10,18 @@ const document = (statements: Statement[]): aws.iam.PolicyDocument => ({ Version
 
 /** Anonymous s3:GetObject on the public prefix (when public read is on), and TLS only for everyone. */
 export function bucketPolicy(bucketArn: string, publicReadPrefix: string | null): aws.iam.PolicyDocument {
-  const publicRead: Statement[] = publicReadPrefix === null ? [] : [{ Sid: 'PublicReadImages', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn}/${publicReadPrefix}*` }];
+  const publicRead: Statement[] =
+    publicReadPrefix === null
+      ? []
+      : [
+          {
+            Sid: 'PublicReadImages',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: `${bucketArn}/${publicReadPrefix}*`,
+          },
+        ];
   return document([
     ...publicRead,
     {
@@ -26,7 +37,10 @@ export function bucketPolicy(bucketArn: string, publicReadPrefix: string | null)
 
 /** Exactly what the app does, on its own prefixes only (and the bucket's KMS key, when there is one). */
 export function appPolicy(bucketArn: string, appObjectPrefixes: string[], kmsKeyArn: string | null): aws.iam.PolicyDocument {
-  const useKey: Statement[] = kmsKeyArn === null ? [] : [{ Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: kmsKeyArn }];
+  const useKey: Statement[] =
+    kmsKeyArn === null
+      ? []
+      : [{ Sid: 'UseBucketKey', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: kmsKeyArn }];
   return document([
     {
       Sid: 'ReadWriteAppObjects',
@@ -49,7 +63,11 @@ export function appPolicy(bucketArn: string, appObjectPrefixes: string[], kmsKey
 /** Who may run as the app: services and, optionally, other roles. */
 export function trustPolicy(services: string[], roleArns: string[]): aws.iam.PolicyDocument {
   return document([
-    ...(services.length > 0 ? [{ Sid: 'AssumeByServices', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: services } } as Statement] : []),
-    ...(roleArns.length > 0 ? [{ Sid: 'AssumeByRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: roleArns } } as Statement] : []),
+    ...(services.length > 0
+      ? [{ Sid: 'AssumeByServices', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: services } } as Statement]
+      : []),
+    ...(roleArns.length > 0
+      ? [{ Sid: 'AssumeByRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: roleArns } } as Statement]
+      : []),
   ]);
 }

@@ -34,7 +34,12 @@ export const RULES: { [K in keyof ImageBucketArgs]?: Rules<pulumi.Unwrap<NonNull
       'public_read_prefix must be null or a non-empty key prefix ending in "/" (for example "images/"); an empty prefix would make the whole bucket public.',
     ],
   ],
-  appObjectPrefixes: [[(v) => v.length > 0 && v.every((p) => PREFIX.test(p)), 'app_object_prefixes must list at least one prefix, each non-empty and ending in "/".']],
+  appObjectPrefixes: [
+    [
+      (v) => v.length > 0 && v.every((p) => PREFIX.test(p)),
+      'app_object_prefixes must list at least one prefix, each non-empty and ending in "/".',
+    ],
+  ],
   corsAllowedOrigins: [
     [
       (v) => v.every((o) => o === '*' || /^https?:\/\/[^/]+$/.test(o)),
@@ -43,13 +48,24 @@ export const RULES: { [K in keyof ImageBucketArgs]?: Rules<pulumi.Unwrap<NonNull
   ],
   noncurrentVersionExpirationDays: [[wholeDays, 'noncurrent_version_expiration_days must be a whole number of days, at least 1.']],
   abortIncompleteMultipartUploadDays: [[wholeDays, 'abort_incomplete_multipart_upload_days must be a whole number of days, at least 1.']],
-  kmsKeyArn: [[(v) => /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(v), 'kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).']],
+  kmsKeyArn: [
+    [
+      (v) => /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(v),
+      'kms_key_arn must be null or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).',
+    ],
+  ],
   appRoleName: [[(v) => /^[\w+=,.@-]{1,64}$/.test(v), 'app_role_name must be 1-64 characters of letters, digits and +=,.@_-.']],
   appTrustedServices: [
-    [(v) => v.every((s) => /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(s)), 'app_trusted_services entries must be service principals such as "ecs-tasks.amazonaws.com".'],
+    [
+      (v) => v.every((s) => /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(s)),
+      'app_trusted_services entries must be service principals such as "ecs-tasks.amazonaws.com".',
+    ],
   ],
   appTrustedRoleArns: [
-    [(v) => v.every((r) => /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(r)), 'app_trusted_role_arns entries must be IAM role ARNs (arn:aws:iam::<account>:role/<name>).'],
+    [
+      (v) => v.every((r) => /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/.test(r)),
+      'app_trusted_role_arns entries must be IAM role ARNs (arn:aws:iam::<account>:role/<name>).',
+    ],
   ],
 };
 

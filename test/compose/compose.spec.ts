@@ -41,7 +41,10 @@ function variablesTheAppReads(): string[] {
 
 describe('docker compose setup', () => {
   const composeConfig = (profiles: string) =>
-    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], { env: { ...process.env, COMPOSE_PROFILES: profiles }, encoding: 'utf8' });
+    execFileSync('docker-compose', ['-f', path.join(ROOT, 'docker-compose.yml'), 'config'], {
+      env: { ...process.env, COMPOSE_PROFILES: profiles },
+      encoding: 'utf8',
+    });
 
   it('is a valid compose file for both profiles (docker-compose config)', function () {
     requireTool(this, runs('docker-compose', ['version']), 'docker-compose', 'Install it with: sudo apt-get install docker-compose');
@@ -51,7 +54,8 @@ describe('docker compose setup', () => {
   it('switching profiles recreates LocalStack empty, so one tool never meets what the other created', function () {
     requireTool(this, runs('docker-compose', ['version']), 'docker-compose', 'Install it with: sudo apt-get install docker-compose');
     // Compose recreates a container whose configuration changed: the provisioner's name is part of LocalStack's.
-    const provisionedBy = (profiles: string) => (parse(composeConfig(profiles)) as typeof compose).services.localstack!.environment!.PROVISIONED_BY;
+    const provisionedBy = (profiles: string) =>
+      (parse(composeConfig(profiles)) as typeof compose).services.localstack!.environment!.PROVISIONED_BY;
     expect(provisionedBy('terraform')).to.equal('terraform');
     expect(provisionedBy('pulumi')).to.equal('pulumi');
     // And nothing pretends LocalStack persists: community LocalStack loses everything on restart.
@@ -96,7 +100,10 @@ describe('docker compose setup', () => {
     expect(appReads).to.include.members(['PORT', 'S3_BUCKET', 'S3_ENDPOINT', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES']);
     for (const name of WEB_SERVICES) {
       const set = Object.keys(compose.services[name]!.environment ?? {}).sort();
-      expect(set.filter((v) => !SDK_VARIABLES.includes(v)), name).to.deep.equal(appReads);
+      expect(
+        set.filter((v) => !SDK_VARIABLES.includes(v)),
+        name,
+      ).to.deep.equal(appReads);
       expect(set, name).to.include.members(SDK_VARIABLES);
     }
   });
@@ -112,7 +119,9 @@ describe('docker compose setup', () => {
     const tfDefault = (name: string) => root.variables.get(name)!.body.default;
     const env = compose.services.web!.environment!;
     expect(env.S3_BUCKET).to.equal(tfDefault('bucket_name')).and.equal(stack['image-bucket:bucketName']);
-    expect(env.PUBLIC_BASE_URL).to.equal(`${tfDefault('public_endpoint')}/${tfDefault('bucket_name')}`).and.equal(`${stack['image-bucket:publicEndpoint']}/${stack['image-bucket:bucketName']}`);
+    expect(env.PUBLIC_BASE_URL)
+      .to.equal(`${tfDefault('public_endpoint')}/${tfDefault('bucket_name')}`)
+      .and.equal(`${stack['image-bucket:publicEndpoint']}/${stack['image-bucket:bucketName']}`);
     expect(env.AWS_REGION).to.equal(stack['aws:region']);
     // LocalStack's published port is the one in every public URL.
     expect(compose.services.localstack!.ports).to.deep.equal(['4566:4566']);
@@ -128,7 +137,9 @@ describe('docker compose setup', () => {
   });
 
   it('pins every image to a version (no latest), with the reason for the LocalStack pin', () => {
-    const images = Object.entries(compose.services).filter(([, s]) => !s.build).map(([name, s]) => [name, s.image!] as const);
+    const images = Object.entries(compose.services)
+      .filter(([, s]) => !s.build)
+      .map(([name, s]) => [name, s.image!] as const);
     expect(images.map(([n]) => n).sort()).to.deep.equal(['localstack', 'pulumi', 'terraform']);
     for (const [name, image] of images) {
       const effective = image.replace(/^\$\{[A-Z_]+:-(.+)\}$/, '$1');
@@ -136,7 +147,10 @@ describe('docker compose setup', () => {
     }
     expect(compose.services.localstack!.image).to.equal('${LOCALSTACK_IMAGE:-localstack/localstack:4.14.0}');
     expect(read('docker-compose.yml')).to.match(/4\.14\.0 \(2026-02-26\) is the last community image that starts without one/);
-    const code = read('docker-compose.yml').split('\n').filter((l) => !l.trim().startsWith('#')).join('\n');
+    const code = read('docker-compose.yml')
+      .split('\n')
+      .filter((l) => !l.trim().startsWith('#'))
+      .join('\n');
     expect(code).not.to.match(/:latest\b/);
     expect(read('docker-compose.yml')).not.to.match(/^version:/m);
   });
@@ -183,7 +197,14 @@ describe('docker compose setup', () => {
       const bucket = await s3.createBucket('prod');
       const child = spawn(process.execPath, [server], {
         cwd: ROOT,
-        env: { ...process.env, PORT: '0', S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint, PUBLIC_BASE_URL: `${s3.endpoint}/${bucket}`, LOG_LEVEL: 'info' },
+        env: {
+          ...process.env,
+          PORT: '0',
+          S3_BUCKET: bucket,
+          S3_ENDPOINT: s3.endpoint,
+          PUBLIC_BASE_URL: `${s3.endpoint}/${bucket}`,
+          LOG_LEVEL: 'info',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       try {

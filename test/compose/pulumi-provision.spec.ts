@@ -19,9 +19,8 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
   let work: string;
   let log: string;
   const lockVersion = async (name: string) =>
-    (JSON.parse(await readFile(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> }).packages[
-      `node_modules/${name}`
-    ]!.version;
+    (JSON.parse(await readFile(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> })
+      .packages[`node_modules/${name}`]!.version;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pulumi-provision-'));
@@ -43,7 +42,13 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
 
   const run = () => {
     const result = spawnSync('bash', [SCRIPT], {
-      env: { ...process.env, PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, CALLS: log, PULUMI_WORK_DIR: work, LOCALSTACK_ENDPOINT: 'http://localstack:4566' },
+      env: {
+        ...process.env,
+        PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
+        CALLS: log,
+        PULUMI_WORK_DIR: work,
+        LOCALSTACK_ENDPOINT: 'http://localstack:4566',
+      },
       encoding: 'utf8',
     });
     expect(result.status, result.stderr).to.equal(0);

@@ -41,11 +41,15 @@ describe('fault tolerance', function () {
     it('answers 502/503 JSON, stays up, and serves again once S3 is back', async () => {
       const { body, contentType } = multipart([{ field: 'image_file', filename: 'big.png', data: makePng(2000, 2000, { noise: true }) }]);
       const response = new Promise<{ status: number; json: any }>((resolve, reject) => {
-        const req = http.request(`${app.url}/inventory/1/image`, { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': body.length } }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c));
-          res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
-        });
+        const req = http.request(
+          `${app.url}/inventory/1/image`,
+          { method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': body.length } },
+          (res) => {
+            let text = '';
+            res.on('data', (c: Buffer) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text) }));
+          },
+        );
         req.on('error', reject);
         // Send the first 6 MiB (a part is under way), stop S3, then send the rest slowly.
         req.write(body.subarray(0, 6 * 1024 * 1024), () => {
@@ -111,7 +115,11 @@ describe('fault tolerance', function () {
       const { port } = new URL(app.url);
       const good = Array.from({ length: 20 }, (_, i) => makePng(700 + i * 10, 700, { noise: true }));
       const goodUploads = good.map(async (png, i) => {
-        await fetch(`${app.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 100 + i, name: `good ${i}`, quantity: 1 }) });
+        await fetch(`${app.url}/inventory`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: 100 + i, name: `good ${i}`, quantity: 1 }),
+        });
         return uploadImage(app.url, 100 + i, { filename: `g${i}.png`, data: png });
       });
       const doomed = Array.from({ length: 20 }, (_, i) => {
@@ -119,7 +127,9 @@ describe('fault tolerance', function () {
         const cut = Math.floor(Math.random() * (body.length - 2000)) + 1000;
         return new Promise<void>((resolve) => {
           const socket = net.connect(Number(port), '127.0.0.1', () => {
-            socket.write(`POST /inventory/${(i % 3) + 1}/image HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`);
+            socket.write(
+              `POST /inventory/${(i % 3) + 1}/image HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`,
+            );
             socket.write(body.subarray(0, cut), () => setTimeout(() => (socket.destroy(), resolve()), Math.random() * 100));
           });
           socket.on('error', () => resolve());
@@ -133,7 +143,9 @@ describe('fault tolerance', function () {
       const stored = await s3.keys(bucket, 'images/');
       expect(stored.sort()).to.deep.equal(results.map((r) => new URL(r.json.image_url).pathname.replace(`/${bucket}/`, '')).sort());
       for (const [i, res] of results.entries()) {
-        expect(sha256(Buffer.from(await (await fetch(res.json.image_url)).arrayBuffer())), `bytes of upload ${i}`).to.equal(sha256(good[i]!));
+        expect(sha256(Buffer.from(await (await fetch(res.json.image_url)).arrayBuffer())), `bytes of upload ${i}`).to.equal(
+          sha256(good[i]!),
+        );
       }
       expect((await fetch(`${app.url}/healthcheck`)).status).to.equal(200);
       const growth = heapAfterGc() - baseline;
@@ -142,25 +154,42 @@ describe('fault tolerance', function () {
 
     const malformed: [string, () => Promise<{ status: number; json: any }>][] = [
       ['no boundary', () => post(`${app.url}/inventory/1/image`, Buffer.from('--x\r\n'), 'multipart/form-data')],
-      ['a truncated body', () => {
-        const { body, contentType } = multipart([{ field: 'image_file', filename: 'a.png', data: makePng(300, 300, { noise: true }) }]);
-        return post(`${app.url}/inventory/1/image`, body.subarray(0, body.length / 2), contentType, { chunked: true });
-      }],
-      ['two files', () => {
-        const png = makePng(4, 4);
-        const { body, contentType } = multipart([{ field: 'image_file', filename: 'a.png', data: png }, { field: 'image_file', filename: 'b.png', data: png }]);
-        return post(`${app.url}/inventory/1/image`, body, contentType);
-      }],
-      ['oversized part headers', () => {
-        const junk = `X-Junk: ${'j'.repeat(40_000)}\r\n`;
-        const body = Buffer.concat([
-          Buffer.from(`--b\r\nContent-Disposition: form-data; name="image_file"; filename="a.png"\r\n${junk}Content-Type: image/png\r\n\r\n`),
-          makePng(4, 4),
-          Buffer.from('\r\n--b--\r\n'),
-        ]);
-        return post(`${app.url}/inventory/1/image`, body, 'multipart/form-data; boundary=b');
-      }],
-      ['a boundary that never appears', () => post(`${app.url}/inventory/1/image`, makePng(50, 50), 'multipart/form-data; boundary=nothere')],
+      [
+        'a truncated body',
+        () => {
+          const { body, contentType } = multipart([{ field: 'image_file', filename: 'a.png', data: makePng(300, 300, { noise: true }) }]);
+          return post(`${app.url}/inventory/1/image`, body.subarray(0, body.length / 2), contentType, { chunked: true });
+        },
+      ],
+      [
+        'two files',
+        () => {
+          const png = makePng(4, 4);
+          const { body, contentType } = multipart([
+            { field: 'image_file', filename: 'a.png', data: png },
+            { field: 'image_file', filename: 'b.png', data: png },
+          ]);
+          return post(`${app.url}/inventory/1/image`, body, contentType);
+        },
+      ],
+      [
+        'oversized part headers',
+        () => {
+          const junk = `X-Junk: ${'j'.repeat(40_000)}\r\n`;
+          const body = Buffer.concat([
+            Buffer.from(
+              `--b\r\nContent-Disposition: form-data; name="image_file"; filename="a.png"\r\n${junk}Content-Type: image/png\r\n\r\n`,
+            ),
+            makePng(4, 4),
+            Buffer.from('\r\n--b--\r\n'),
+          ]);
+          return post(`${app.url}/inventory/1/image`, body, 'multipart/form-data; boundary=b');
+        },
+      ],
+      [
+        'a boundary that never appears',
+        () => post(`${app.url}/inventory/1/image`, makePng(50, 50), 'multipart/form-data; boundary=nothere'),
+      ],
     ];
     for (const [label, send] of malformed) {
       it(`malformed multipart (${label}) -> 400, app alive, nothing stored`, async () => {

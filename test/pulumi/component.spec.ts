@@ -32,7 +32,9 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
   it('has the module defaults: ACLs off, public ACLs blocked, SSE-S3, versioning, lifecycle', async () => {
     const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
     expect(await resolvedInputs(byType(recorded, ':Bucket'))).to.deep.include({ bucket: 'inventory-images', forceDestroy: false });
-    expect((await resolvedInputs(byType(recorded, ':BucketOwnershipControls'))).rule).to.deep.equal({ objectOwnership: 'BucketOwnerEnforced' });
+    expect((await resolvedInputs(byType(recorded, ':BucketOwnershipControls'))).rule).to.deep.equal({
+      objectOwnership: 'BucketOwnerEnforced',
+    });
     expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
       blockPublicAcls: true,
       ignorePublicAcls: true,
@@ -59,7 +61,13 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     const { component } = await runPulumiComponent({ bucketName: 'inventory-images' });
     const doc = JSON.parse(await resolve(component.bucketPolicyJson));
     expect(doc.Statement).to.deep.equal([
-      { Sid: 'PublicReadImages', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::inventory-images/images/*' },
+      {
+        Sid: 'PublicReadImages',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: 'arn:aws:s3:::inventory-images/images/*',
+      },
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -75,7 +83,10 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
 
   it('public read off: every public access flag on, no public statement, no public URL', async () => {
     const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', publicReadPrefix: null });
-    expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({ blockPublicPolicy: true, restrictPublicBuckets: true });
+    expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
+      blockPublicPolicy: true,
+      restrictPublicBuckets: true,
+    });
     const doc = JSON.parse(await resolve(component.bucketPolicyJson));
     expect(doc.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['DenyInsecureTransport']);
     expect(await resolve(component.publicBaseUrl)).to.equal(undefined);
@@ -103,15 +114,24 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
       appTrustedRoleArns: [`arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/deployer`],
       createInstanceProfile: true,
     });
-    expect((await resolvedInputs(byType(recorded, ':BucketCorsConfiguration'))).corsRules[0].allowedOrigins).to.deep.equal(['https://inventory.example.com']);
+    expect((await resolvedInputs(byType(recorded, ':BucketCorsConfiguration'))).corsRules[0].allowedOrigins).to.deep.equal([
+      'https://inventory.example.com',
+    ]);
     expect((await resolvedInputs(byType(recorded, ':BucketVersioning'))).versioningConfiguration).to.deep.equal({ status: 'Suspended' });
     const trust = JSON.parse((await resolvedInputs(byType(recorded, ':Role'))).assumeRolePolicy);
     expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['AssumeByServices', 'AssumeByRoles']);
-    expect(await resolvedInputs(byType(recorded, ':InstanceProfile'))).to.deep.include({ name: 'inventory-images-app', role: 'inventory-images-app' });
+    expect(await resolvedInputs(byType(recorded, ':InstanceProfile'))).to.deep.include({
+      name: 'inventory-images-app',
+      role: 'inventory-images-app',
+    });
   });
 
   it('refuses bad arguments with the module variable messages', async () => {
-    const failure = (args: Parameters<typeof runPulumiComponent>[0]) => runPulumiComponent(args).then(() => undefined, (err: unknown) => err);
+    const failure = (args: Parameters<typeof runPulumiComponent>[0]) =>
+      runPulumiComponent(args).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     const err = await failure({ bucketName: 'Bad_Name', appObjectPrefixes: ['images'] });
     expect(err).to.be.instanceOf(InvalidInputError);
     expect((err as InvalidInputError).problems).to.deep.equal([
@@ -123,8 +143,14 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
 
   it("takes values from other resources' outputs, as Pulumi users pass them (kmsKeyArn: key.arn)", async () => {
     const keyArn = pulumi.output(KMS); // what `new aws.kms.Key(...).arn` is
-    const { component, recorded } = await runPulumiComponent({ bucketName: pulumi.output('inventory-images'), publicReadPrefix: null, kmsKeyArn: keyArn });
-    expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules[0].applyServerSideEncryptionByDefault).to.deep.equal({
+    const { component, recorded } = await runPulumiComponent({
+      bucketName: pulumi.output('inventory-images'),
+      publicReadPrefix: null,
+      kmsKeyArn: keyArn,
+    });
+    expect(
+      (await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules[0].applyServerSideEncryptionByDefault,
+    ).to.deep.equal({
       sseAlgorithm: 'aws:kms',
       kmsMasterKeyId: KMS,
     });

@@ -25,7 +25,12 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       const bucket = inputs.bucket ?? name;
       return {
         id: bucket,
-        state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${SAMPLE_REGION}.amazonaws.com` },
+        state: {
+          ...inputs,
+          bucket,
+          arn: `arn:aws:s3:::${bucket}`,
+          bucketRegionalDomainName: `${bucket}.s3.${SAMPLE_REGION}.amazonaws.com`,
+        },
       };
     }
     case 'aws:iam/role:Role':
@@ -68,7 +73,8 @@ export function recordingTransformation(into: RecordedResource[]): pulumi.Resour
       .map((r) => names.get(r as pulumi.Resource) ?? '(unknown)');
     const parent = args.opts.parent ? names.get(args.opts.parent) : undefined;
     // Only cloud resources are recorded; component resources are Pulumi's own grouping.
-    if (args.resource instanceof pulumi.CustomResource) into.push({ type: args.type, name: args.name, inputs: args.props, dependsOn, parent });
+    if (args.resource instanceof pulumi.CustomResource)
+      into.push({ type: args.type, name: args.name, inputs: args.props, dependsOn, parent });
     return undefined;
   };
 }

@@ -20,7 +20,8 @@ export const TYPE_MAP: Record<string, string> = {
   aws_s3_bucket_ownership_controls: 'aws:s3/bucketOwnershipControls:BucketOwnershipControls',
   aws_s3_bucket_public_access_block: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
   aws_s3_bucket_policy: 'aws:s3/bucketPolicy:BucketPolicy',
-  aws_s3_bucket_server_side_encryption_configuration: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+  aws_s3_bucket_server_side_encryption_configuration:
+    'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
   aws_s3_bucket_versioning: 'aws:s3/bucketVersioning:BucketVersioning',
   aws_s3_bucket_lifecycle_configuration: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
   aws_s3_bucket_cors_configuration: 'aws:s3/bucketCorsConfiguration:BucketCorsConfiguration',
@@ -88,15 +89,32 @@ export function normalizePolicy(doc: PolicyDocument): PolicyDocument {
   const statements = doc.Statement.map((s) => {
     const out: Record<string, unknown> = { Effect: s.Effect };
     if (s.Sid) out.Sid = s.Sid;
-    for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'] as const) if (s[key] !== undefined) out[key] = sortedUnique(s[key]);
+    for (const key of ['Action', 'NotAction', 'Resource', 'NotResource'] as const)
+      if (s[key] !== undefined) out[key] = sortedUnique(s[key]);
     for (const key of ['Principal', 'NotPrincipal'] as const) {
       const p = s[key];
       if (p === undefined) continue;
-      out[key] = p === '*' ? '*' : Object.fromEntries(Object.entries(p).sort().map(([k, v]) => [k, sortedUnique(v)]));
+      out[key] =
+        p === '*'
+          ? '*'
+          : Object.fromEntries(
+              Object.entries(p)
+                .sort()
+                .map(([k, v]) => [k, sortedUnique(v)]),
+            );
     }
     if (s.Condition) {
       out.Condition = Object.fromEntries(
-        Object.entries(s.Condition).sort().map(([test, vars]) => [test, Object.fromEntries(Object.entries(vars).sort().map(([k, v]) => [k, sortedUnique(v)]))]),
+        Object.entries(s.Condition)
+          .sort()
+          .map(([test, vars]) => [
+            test,
+            Object.fromEntries(
+              Object.entries(vars)
+                .sort()
+                .map(([k, v]) => [k, sortedUnique(v)]),
+            ),
+          ]),
       );
     }
     return out;
@@ -186,7 +204,8 @@ export function compareSnapshots(tf: InfraSnapshot, pu: InfraSnapshot): string[]
 function diffValues(path: string, a: unknown, b: unknown): string[] {
   if (JSON.stringify(a) === JSON.stringify(b)) return [];
   if (a && b && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
-    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return [`${path}: terraform ${JSON.stringify(a)}, pulumi ${JSON.stringify(b)}`];
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length)
+      return [`${path}: terraform ${JSON.stringify(a)}, pulumi ${JSON.stringify(b)}`];
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     return keys.flatMap((k) => diffValues(`${path}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
   }

@@ -49,7 +49,8 @@ describe('parity: the Terraform module (applied for real) and the Pulumi compone
   });
 
   describe('catches a deliberate divergence', () => {
-    const snapshots = async () => [terraformSnapshot(await appliedModule('default')), await pulumiSnapshot(toPulumiArgs(SCENARIOS.default))] as const;
+    const snapshots = async () =>
+      [terraformSnapshot(await appliedModule('default')), await pulumiSnapshot(toPulumiArgs(SCENARIOS.default))] as const;
 
     it('one extra action in the app policy', async () => {
       const [tf, pu] = await snapshots();
@@ -63,7 +64,9 @@ describe('parity: the Terraform module (applied for real) and the Pulumi compone
     it('one flipped public access flag', async () => {
       const [tf, pu] = await snapshots();
       pu.resources.aws_s3_bucket_public_access_block!.ignore_public_acls = false;
-      expect(compareSnapshots(tf, pu)).to.deep.equal(['aws_s3_bucket_public_access_block.ignore_public_acls: terraform true, pulumi false']);
+      expect(compareSnapshots(tf, pu)).to.deep.equal([
+        'aws_s3_bucket_public_access_block.ignore_public_acls: terraform true, pulumi false',
+      ]);
     });
 
     it('a missing resource and a missing dependency', async () => {
@@ -110,7 +113,9 @@ describe('parity: the Terraform module (applied for real) and the Pulumi compone
 
   describe('docs/iac-comparison.md', () => {
     it('its generated tables match the parity data', async () => {
-      expect(readFileSync(COMPARISON_DOC, 'utf8'), 'stale: run npx tsx test/pulumi/write-comparison-doc.ts').to.equal(await generateComparisonDoc());
+      expect(readFileSync(COMPARISON_DOC, 'utf8'), 'stale: run npx tsx test/pulumi/write-comparison-doc.ts').to.equal(
+        await generateComparisonDoc(),
+      );
     });
   });
 });

@@ -24,13 +24,21 @@ describe('Pulumi program with the localstack stack config (mock runtime)', () =>
     expect(pulumiOutputs.appRoleArn).to.equal(tf.app_role_arn);
     const policy = (json: unknown) => normalizePolicy(JSON.parse(json as string));
     expect(policy(pulumiOutputs.bucketPolicyJson)).to.deep.equal(policy(tf.bucket_policy_json));
-    expect(Object.keys(pulumiOutputs).sort()).to.deep.equal(['PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'appRoleArn', 'bucketPolicyJson']);
+    expect(Object.keys(pulumiOutputs).sort()).to.deep.equal([
+      'PUBLIC_BASE_URL',
+      'S3_BUCKET',
+      'S3_ENDPOINT',
+      'appRoleArn',
+      'bucketPolicyJson',
+    ]);
     expect(Object.keys(tf).sort()).to.deep.equal(['PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'app_role_arn', 'bucket_policy_json']);
   });
 
   it('turns public read off with publicReadPrefix: null', async () => {
     const outputs = await runProgram({ ...stackConfig(), 'image-bucket:publicReadPrefix': 'null' });
-    expect(JSON.parse(outputs.bucketPolicyJson as string).Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['DenyInsecureTransport']);
+    expect(JSON.parse(outputs.bucketPolicyJson as string).Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal([
+      'DenyInsecureTransport',
+    ]);
   });
 
   it('names every bad key at once', async () => {
@@ -45,7 +53,7 @@ describe('Pulumi program with the localstack stack config (mock runtime)', () =>
     expect(err?.message).to.equal(
       [
         'Invalid stack configuration:',
-        '  - bucketName: Missing required configuration variable \'image-bucket:bucketName\'',
+        "  - bucketName: Missing required configuration variable 'image-bucket:bucketName'",
         '\tplease set a value using the command `pulumi config set image-bucket:bucketName <value>`',
         '  - publicEndpoint: must be a URL with scheme and host only, such as http://localhost:4566',
         '  - corsAllowedOrigins: must be a list of strings',

@@ -21,6 +21,8 @@ export async function runProgram(config: Record<string, string>): Promise<Record
   await installMocks();
   pulumi.runtime.setAllConfig(config);
   delete require.cache[require.resolve(PROGRAM)];
+  // require(), not import(): an import() is cached for good, and Pulumi reads config when the program loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exports = require(PROGRAM) as Record<string, unknown>;
   const resolved: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exports)) resolved[key] = await resolve(value as pulumi.Input<unknown>);

@@ -17,7 +17,8 @@ const BEGIN = '<!-- BEGIN GENERATED: parity tables -->';
 const END = '<!-- END GENERATED: parity tables -->';
 
 const leafPaths = (value: unknown, prefix = ''): string[] => {
-  if (Array.isArray(value)) return value.length && typeof value[0] === 'object' ? [...new Set(value.flatMap((v) => leafPaths(v, prefix)))] : [prefix];
+  if (Array.isArray(value))
+    return value.length && typeof value[0] === 'object' ? [...new Set(value.flatMap((v) => leafPaths(v, prefix)))] : [prefix];
   if (value && typeof value === 'object') {
     const entries = Object.entries(value);
     if (entries.length === 0) return [`${prefix} {}`];
@@ -29,12 +30,21 @@ const leafPaths = (value: unknown, prefix = ''): string[] => {
 const lines = (dir: string, ext: string) =>
   readdirSync(dir)
     .filter((f) => f.endsWith(ext))
-    .reduce((n, f) => n + readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() && !/^\s*(#|\/\/|\*|\/\*\*)/.test(l)).length, 0);
+    .reduce(
+      (n, f) =>
+        n +
+        readFileSync(path.join(dir, f), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() && !/^\s*(#|\/\/|\*|\/\*\*)/.test(l)).length,
+      0,
+    );
 
 export function renderTables(tf: InfraSnapshot, pu: InfraSnapshot): string {
   const diffs = compareSnapshots(tf, pu);
   const rows = Object.entries(TYPE_MAP).map(([tfType, puType]) => {
-    const settings = leafPaths(tf.resources[tfType] ?? {}).map((p) => `\`${p.trim()}\``).join(', ');
+    const settings = leafPaths(tf.resources[tfType] ?? {})
+      .map((p) => `\`${p.trim()}\``)
+      .join(', ');
     const same = diffs.some((d) => d.startsWith(`${tfType}`)) ? 'differs' : 'same';
     return `| \`${tfType}\` | \`${puType.split(':').pop()}\` (\`${puType}\`) | ${settings} | ${same} |`;
   });
@@ -53,7 +63,7 @@ export function renderTables(tf: InfraSnapshot, pu: InfraSnapshot): string {
     'Every setting below is compared by `test/pulumi/parity.spec.ts`, for four input sets (defaults, public',
     'read off, KMS, everything switched): on the Terraform side, the values real Terraform applied (against',
     'moto) for exactly the arguments the module sets; on the Pulumi side, the inputs the component registers.',
-    'Settings use Terraform\'s names; Pulumi\'s camelCase and plural block names (`rules`, `corsRules`) are',
+    "Settings use Terraform's names; Pulumi's camelCase and plural block names (`rules`, `corsRules`) are",
     'mapped onto them.',
     '',
     '| Terraform | Pulumi | settings compared | result |',

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../web/src/config';
 import type { UploadTuning } from '../../web/src/s3/bucket';
 import { startServer, type RunningServer, type StartOptions } from '../../web/src/server';
+import { startTestS3, type TestS3 } from './s3';
 
 /** Small parts so multipart behaviour (several parts, aborts between parts) shows with small files. */
 export const TEST_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 4, partsPerUpload: 2, streams: 4 };
@@ -10,7 +11,12 @@ export const TEST_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFli
  * Starts the real app (config parsing included) against a bucket of an S3 server, on a free loopback port.
  * `env` overrides the app's environment; `options` the process-level ones.
  */
-export function startTestApp(s3: { endpoint: string }, bucket: string, env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
+export function startTestApp(
+  s3: { endpoint: string },
+  bucket: string,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const config = loadConfig({
     PORT: '0',
     S3_BUCKET: bucket,
@@ -25,4 +31,26 @@ export function startTestApp(s3: { endpoint: string }, bucket: string, env: Reco
     host: '127.0.0.1',
     ...options,
   });
+}
+
+/**
+ * The usual set-up of an app spec, as mocha hooks: one s3rver for the suite, and for each test a fresh bucket
+ * and an app on it. Read the fields inside tests (they are set by the hooks).
+ */
+export function appPerTest(bucketPrefix: string, env: Record<string, string> = {}): { s3: TestS3; bucket: string; app: RunningServer } {
+  const fixture = {} as { s3: TestS3; bucket: string; app: RunningServer };
+  before(async () => {
+    fixture.s3 = await startTestS3();
+  });
+  after(async () => {
+    await fixture.s3?.stop();
+  });
+  beforeEach(async () => {
+    fixture.bucket = await fixture.s3.createBucket(bucketPrefix);
+    fixture.app = await startTestApp(fixture.s3, fixture.bucket, env);
+  });
+  afterEach(async () => {
+    await fixture.app?.close(1000);
+  });
+  return fixture;
 }

@@ -21,6 +21,8 @@ export const CHROMIUM_ARGS = [
 export function requireChromium(context: Mocha.Context): void {
   if (existsSync(CHROMIUM_PATH)) return;
   if (process.env.CI === 'true') throw new Error(`Chromium not found at ${CHROMIUM_PATH}; .ci/run installs it (apt-get install chromium)`);
-  console.warn(`\n  [browser test skipped] Chromium not found at ${CHROMIUM_PATH}. Install it with: sudo apt-get install chromium\n  (or set CHROMIUM_PATH).\n`);
+  console.warn(
+    `\n  [browser test skipped] Chromium not found at ${CHROMIUM_PATH}. Install it with: sudo apt-get install chromium\n  (or set CHROMIUM_PATH).\n`,
+  );
   context.skip();
 }

@@ -17,4 +17,9 @@ export const SAMPLE_KMS_KEY_ARN = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT
 export const BUCKET = 'inventory-images';
 
 /** Every Terraform configuration a user may `init`, relative to terraform/: the module, its examples, the LocalStack root. */
-export const TERRAFORM_CONFIGURATIONS = ['modules/image-bucket', 'modules/image-bucket/examples/minimal', 'modules/image-bucket/examples/aws', 'environments/localstack'];
+export const TERRAFORM_CONFIGURATIONS = [
+  'modules/image-bucket',
+  'modules/image-bucket/examples/minimal',
+  'modules/image-bucket/examples/aws',
+  'environments/localstack',
+];

@@ -27,8 +27,30 @@ function findMirrorOnDisk(): string | undefined {
   if (process.platform !== 'linux') return undefined;
   const found = spawnSync(
     'find',
-    ['/', '-xdev', '-maxdepth', '8', '(', '-name', 'proc', '-o', '-name', 'node_modules', '-o', '-name', '.git', ')', '-prune', '-o',
-      '-path', '*/registry.terraform.io/hashicorp/aws/*', '-name', 'terraform-provider-aws_*', '-print', '-quit'],
+    [
+      '/',
+      '-xdev',
+      '-maxdepth',
+      '8',
+      '(',
+      '-name',
+      'proc',
+      '-o',
+      '-name',
+      'node_modules',
+      '-o',
+      '-name',
+      '.git',
+      ')',
+      '-prune',
+      '-o',
+      '-path',
+      '*/registry.terraform.io/hashicorp/aws/*',
+      '-name',
+      'terraform-provider-aws_*',
+      '-print',
+      '-quit',
+    ],
     { encoding: 'utf8', timeout: 20_000 },
   ).stdout?.trim();
   // <mirror>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>/terraform-provider-aws_... (unpacked layout)
@@ -39,7 +61,12 @@ export const terraformInstalled = (): boolean => runs('terraform', ['version']);
 
 /** Skips (or, with CI=true, fails) a suite when terraform is not installed. */
 export function requireTerraform(context: Mocha.Context): void {
-  requireTool(context, terraformInstalled(), 'terraform (>= 1.7)', 'Install it from https://developer.hashicorp.com/terraform/install; .ci/run checks it is preinstalled.');
+  requireTool(
+    context,
+    terraformInstalled(),
+    'terraform (>= 1.7)',
+    'Install it from https://developer.hashicorp.com/terraform/install; .ci/run checks it is preinstalled.',
+  );
 }
 
 export interface TerraformResult {

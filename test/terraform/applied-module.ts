@@ -118,7 +118,10 @@ function scenariosRoot(motos: Map<ScenarioName, Moto>) {
   return {
     provider: { aws: [...motos].map(([scenario, moto]) => provider(scenario, moto)) },
     module: Object.fromEntries(
-      SCENARIO_NAMES.map((scenario) => [scenario, { source: '../modules/image-bucket', providers: { aws: `aws.${scenario}` }, ...SCENARIOS[scenario] }]),
+      SCENARIO_NAMES.map((scenario) => [
+        scenario,
+        { source: '../modules/image-bucket', providers: { aws: `aws.${scenario}` }, ...SCENARIOS[scenario] },
+      ]),
     ),
     // Each module object whole: every output, by name.
     output: Object.fromEntries(SCENARIO_NAMES.map((scenario) => [scenario, { value: `\${module.${scenario}}` }])),

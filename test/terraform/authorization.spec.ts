@@ -20,7 +20,9 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
   it(`has at least 20 cases and every verdict is the expected one (${MATRIX.length} cases)`, async () => {
     expect(MATRIX.length).to.be.at.least(20);
     const results = await runMatrix((scenario) => terraformPolicies(scenario));
-    const wrong = results.filter((r) => r.actual !== r.expected).map((r) => `${r.scenario} ${r.who} ${r.action} ${r.resource}: expected ${r.expected}, got ${r.actual}`);
+    const wrong = results
+      .filter((r) => r.actual !== r.expected)
+      .map((r) => `${r.scenario} ${r.who} ${r.action} ${r.resource}: expected ${r.expected}, got ${r.actual}`);
     expect(wrong).to.deep.equal([]);
     // The matrix must exercise both outcomes in each scenario, or it proves little.
     for (const scenario of ['default', 'public-read-off', 'kms']) {
@@ -41,7 +43,8 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
     before(async () => {
       good = await terraformPolicies('default');
     });
-    const caseFor = (who: string, action: string, key: string) => MATRIX.find((c) => c.who === who && c.action === action && c.resource.endsWith(key))!;
+    const caseFor = (who: string, action: string, key: string) =>
+      MATRIX.find((c) => c.who === who && c.action === action && c.resource.endsWith(key))!;
 
     it('a public-read statement on the whole bucket exposes the inventory', async () => {
       const leaky = structuredClone(good);
@@ -72,7 +75,9 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
 
   describe('docs/authorization-matrix.md', () => {
     it('is what the matrix produces now', async () => {
-      expect(readFileSync(MATRIX_DOC, 'utf8'), 'stale: run npx tsx test/terraform/authorization/write-doc.ts').to.equal(await generateMatrixDoc());
+      expect(readFileSync(MATRIX_DOC, 'utf8'), 'stale: run npx tsx test/terraform/authorization/write-doc.ts').to.equal(
+        await generateMatrixDoc(),
+      );
     });
   });
 });

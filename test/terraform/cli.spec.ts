@@ -50,7 +50,11 @@ describe('terraform CLI on terraform/ (real terraform and AWS provider)', functi
     const summary = /(Success|Failure)! (\d+) passed, (\d+) failed(?:, (\d+) skipped)?\./.exec(result.stdout);
     expect(summary, result.stdout + result.stderr).to.not.equal(null);
     const [, verdict, passed, failed, skipped] = summary!;
-    expect({ verdict, failed: Number(failed), skipped: Number(skipped ?? 0) }, result.stdout).to.deep.equal({ verdict: 'Success', failed: 0, skipped: 0 });
+    expect({ verdict, failed: Number(failed), skipped: Number(skipped ?? 0) }, result.stdout).to.deep.equal({
+      verdict: 'Success',
+      failed: 0,
+      skipped: 0,
+    });
     expect(Number(passed)).to.be.at.least(20);
   });
 

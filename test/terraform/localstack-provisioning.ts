@@ -94,14 +94,18 @@ async function start(): Promise<ProvisioningSequence> {
     if (script.code !== 0) throw new Error(`provision.sh exited with ${script.code}:\n${script.stderr}\n${script.stdout.slice(-3000)}`);
     const raw = JSON.parse((await runTerraform(rootDir, ['output', '-json'], env)).stdout) as Record<string, { value: unknown }>;
     const outputs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v.value]));
-    const planExitCode = plan ? (await runTerraform(rootDir, ['plan', '-detailed-exitcode', '-input=false'], env, [0, 1, 2])).code : undefined;
+    const planExitCode = plan
+      ? (await runTerraform(rootDir, ['plan', '-detailed-exitcode', '-input=false'], env, [0, 1, 2])).code
+      : undefined;
     return { script, outputs, planExitCode, seconds };
   };
 
   // Each step waits for the previous one; a failure propagates to every later step.
   // The second run shows whether the first converged; a plan after it would only repeat that.
   const first = provision({ plan: false });
-  const inspection = first.then((run) => inspect(moto, run.outputs.S3_BUCKET as string, (run.outputs.app_role_arn as string).split('/').pop()!));
+  const inspection = first.then((run) =>
+    inspect(moto, run.outputs.S3_BUCKET as string, (run.outputs.app_role_arn as string).split('/').pop()!),
+  );
   const second = inspection.then(() => provision());
   const afterRestartBuckets = second.then(async () => {
     await moto.restart();
@@ -148,7 +152,12 @@ export interface Inspection {
   bucketPolicy: PolicyDocument;
   encryption: { algorithm: string | undefined; bucketKey: boolean | undefined }[];
   versioning: string | undefined;
-  lifecycleRules: { id: string | undefined; status: string | undefined; abortDays: number | undefined; noncurrentDays: number | undefined }[];
+  lifecycleRules: {
+    id: string | undefined;
+    status: string | undefined;
+    abortDays: number | undefined;
+    noncurrentDays: number | undefined;
+  }[];
   corsRules: { origins: string[]; methods: string[] }[];
   trustPolicy: PolicyDocument;
   attachedPolicies: string[];

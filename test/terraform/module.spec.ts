@@ -42,7 +42,8 @@ describe('terraform/modules/image-bucket applied (real Terraform and AWS provide
 
   it('applies the documents it outputs: the bucket policy, and the role trust policy', async () => {
     const { resources, outputs } = await appliedModule('default');
-    const value = (type: string, attribute: string) => JSON.parse(resources.find((r) => r.type === type)!.values[attribute] as string) as unknown;
+    const value = (type: string, attribute: string) =>
+      JSON.parse(resources.find((r) => r.type === type)!.values[attribute] as string) as unknown;
     expect(value('aws_s3_bucket_policy', 'policy')).to.deep.equal(JSON.parse(outputs.bucket_policy_json as string));
     expect(value('aws_iam_role', 'assume_role_policy')).to.deep.equal(JSON.parse(outputs.app_trust_policy_json as string));
     expect(value('aws_iam_policy', 'policy')).to.deep.equal(JSON.parse(outputs.app_policy_json as string));

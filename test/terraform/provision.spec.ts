@@ -35,11 +35,20 @@ describe('the compose terraform service (terraform/environments/localstack/provi
   it('the bucket and the role carry what the module promises (read back with the AWS SDK)', async () => {
     const found = await sequence.inspection;
     expect(found.objectOwnership).to.equal('BucketOwnerEnforced');
-    expect(found.publicAccessBlock).to.deep.include({ BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: false, RestrictPublicBuckets: false });
+    expect(found.publicAccessBlock).to.deep.include({
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: false,
+      RestrictPublicBuckets: false,
+    });
     const sids = found.bucketPolicy.Statement.map((s) => s.Sid);
     expect(sids).to.have.members(['PublicReadImages', 'DenyInsecureTransport']);
     const publicRead = found.bucketPolicy.Statement.find((s) => s.Sid === 'PublicReadImages')!;
-    expect([publicRead.Principal, publicRead.Action, publicRead.Resource]).to.deep.equal(['*', 's3:GetObject', `arn:aws:s3:::${BUCKET}/images/*`]);
+    expect([publicRead.Principal, publicRead.Action, publicRead.Resource]).to.deep.equal([
+      '*',
+      's3:GetObject',
+      `arn:aws:s3:::${BUCKET}/images/*`,
+    ]);
     const tlsOnly = found.bucketPolicy.Statement.find((s) => s.Sid === 'DenyInsecureTransport')!;
     expect([tlsOnly.Effect, tlsOnly.Condition]).to.deep.equal(['Deny', { Bool: { 'aws:SecureTransport': 'false' } }]);
     expect(found.encryption).to.deep.equal([{ algorithm: 'AES256', bucketKey: false }]);
@@ -53,7 +62,11 @@ describe('the compose terraform service (terraform/environments/localstack/provi
       { Sid: 'AssumeByServices', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } },
     ]);
     expect(found.attachedPolicies).to.deep.equal([`${BUCKET}-app-s3`]);
-    expect(found.appPolicy.Statement.map((s) => s.Sid)).to.have.members(['ReadWriteAppObjects', 'ListAppPrefixes', 'ListUnfinishedUploads']);
+    expect(found.appPolicy.Statement.map((s) => s.Sid)).to.have.members([
+      'ReadWriteAppObjects',
+      'ListAppPrefixes',
+      'ListUnfinishedUploads',
+    ]);
     const readWrite = found.appPolicy.Statement.find((s) => s.Sid === 'ReadWriteAppObjects')!;
     expect(readWrite.Resource).to.have.members([`arn:aws:s3:::${BUCKET}/images/*`, `arn:aws:s3:::${BUCKET}/inventory/*`]);
   });

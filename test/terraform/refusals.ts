@@ -22,7 +22,11 @@ export async function terraformRefusals(cases: ModuleInputs[]): Promise<string[]
     const result = await tf.run(MODULE, ['test', '-json', '-test-directory=refusals'], { allowExitCodes: [0, 1] });
     const messages = cases.map((): string[] => []);
     for (const line of result.stdout.split('\n').filter(Boolean)) {
-      const event = JSON.parse(line) as { type: string; '@testfile'?: string; diagnostic?: { severity: string; detail?: string; summary: string } };
+      const event = JSON.parse(line) as {
+        type: string;
+        '@testfile'?: string;
+        diagnostic?: { severity: string; detail?: string; summary: string };
+      };
       if (event.type !== 'diagnostic' || event.diagnostic?.severity !== 'error' || !event['@testfile']) continue;
       const index = Number(/case_(\d+)\.tftest\.hcl$/.exec(event['@testfile'])?.[1]);
       // The detail is the rule's own error_message, then where the rule is.

@@ -41,7 +41,9 @@ describe('Terraform against the AWS provider 6.x schema (no 6.x binary here)', (
       ]);
     });
     it('a missing required block', async () => {
-      expect((await problems('missing-required'))[0]).to.match(/aws_s3_bucket_versioning\.this: missing required block "versioning_configuration"/);
+      expect((await problems('missing-required'))[0]).to.match(
+        /aws_s3_bucket_versioning\.this: missing required block "versioning_configuration"/,
+      );
     });
     it('a block written as an argument', async () => {
       expect((await problems('block-as-argument'))[0]).to.match(/"rule" is a block, not an argument/);
@@ -71,10 +73,19 @@ describe('Terraform against the AWS provider 6.x schema (no 6.x binary here)', (
         // The provider block's endpoint names are not all recovered (s3control comes out as s3_control):
         // only the provider arguments the roots use are compared.
         const realProvider = fromReal(aws.provider.block);
-        for (const used of ['region', 'access_key', 'secret_key', 'skip_credentials_validation', 'skip_metadata_api_check', 'skip_requesting_account_id', 's3_use_path_style']) {
+        for (const used of [
+          'region',
+          'access_key',
+          'secret_key',
+          'skip_credentials_validation',
+          'skip_metadata_api_check',
+          'skip_requesting_account_id',
+          's3_use_path_style',
+        ]) {
           expect(schema5.provider.attributes[used], used).to.deep.equal(realProvider.attributes[used]);
         }
-        for (const endpoint of ['s3', 'iam', 'sts']) expect(schema5.provider.blocks.endpoints!.attributes[endpoint], endpoint).to.deep.equal({ required: false });
+        for (const endpoint of ['s3', 'iam', 'sts'])
+          expect(schema5.provider.blocks.endpoints!.attributes[endpoint], endpoint).to.deep.equal({ required: false });
       } finally {
         await tf.remove();
       }
@@ -102,14 +113,23 @@ interface RealBlock {
   block_types?: Record<string, { block: RealBlock; min_items?: number }>;
 }
 interface RealSchemas {
-  provider_schemas: Record<string, { provider: { block: RealBlock }; resource_schemas: Record<string, { block: RealBlock }>; data_source_schemas: Record<string, { block: RealBlock }> }>;
+  provider_schemas: Record<
+    string,
+    {
+      provider: { block: RealBlock };
+      resource_schemas: Record<string, { block: RealBlock }>;
+      data_source_schemas: Record<string, { block: RealBlock }>;
+    }
+  >;
 }
 
 /** The arguments a user may set (required or optional) and the nested blocks (required when min_items > 0). */
 function fromReal(block: RealBlock): BlockSchema {
   const out: BlockSchema = { attributes: {}, blocks: {} };
-  for (const [name, a] of Object.entries(block.attributes ?? {})) if (a.required || a.optional) out.attributes[name] = { required: a.required === true };
-  for (const [name, b] of Object.entries(block.block_types ?? {})) out.blocks[name] = { ...fromReal(b.block), required: (b.min_items ?? 0) > 0 };
+  for (const [name, a] of Object.entries(block.attributes ?? {}))
+    if (a.required || a.optional) out.attributes[name] = { required: a.required === true };
+  for (const [name, b] of Object.entries(block.block_types ?? {}))
+    out.blocks[name] = { ...fromReal(b.block), required: (b.min_items ?? 0) > 0 };
   return out;
 }
 

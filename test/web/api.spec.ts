@@ -1,30 +1,12 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { startTestApp } from '../support/app';
-import { startTestS3, type TestS3 } from '../support/s3';
-import type { RunningServer } from '../../web/src/server';
+import { appPerTest, startTestApp } from '../support/app';
 
 describe('inventory API (against s3rver over HTTP)', () => {
-  let s3: TestS3;
-  let app: RunningServer;
-  let bucket: string;
-
-  before(async () => {
-    s3 = await startTestS3();
-  });
-  after(async () => {
-    await s3.stop();
-  });
-  beforeEach(async () => {
-    bucket = await s3.createBucket('api');
-    app = await startTestApp(s3, bucket);
-  });
-  afterEach(async () => {
-    await app.close(1000);
-  });
+  const ctx = appPerTest('api');
 
   const call = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
-    const res = await fetch(`${app.url}${path}`, {
+    const res = await fetch(`${ctx.app.url}${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': contentType },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -47,12 +29,14 @@ describe('inventory API (against s3rver over HTTP)', () => {
     });
 
     it('GET /readyz is 503 with the reason when the bucket is gone', async () => {
-      const missing = await s3.createBucket('gone');
-      const other = await startTestApp(s3, missing);
+      const missing = await ctx.s3.createBucket('gone');
+      const other = await startTestApp(ctx.s3, missing);
       try {
-        const objects = await s3.s3.send(new ListObjectsV2Command({ Bucket: missing }));
-        await s3.s3.send(new DeleteObjectsCommand({ Bucket: missing, Delete: { Objects: (objects.Contents ?? []).map((o) => ({ Key: o.Key! })) } }));
-        await s3.s3.send(new DeleteBucketCommand({ Bucket: missing }));
+        const objects = await ctx.s3.s3.send(new ListObjectsV2Command({ Bucket: missing }));
+        await ctx.s3.s3.send(
+          new DeleteObjectsCommand({ Bucket: missing, Delete: { Objects: (objects.Contents ?? []).map((o) => ({ Key: o.Key! })) } }),
+        );
+        await ctx.s3.s3.send(new DeleteBucketCommand({ Bucket: missing }));
         const res = await fetch(`${other.url}/readyz`);
         expect(res.status).to.equal(503);
         const body = (await res.json()) as { reason: string };
@@ -76,7 +60,7 @@ describe('inventory API (against s3rver over HTTP)', () => {
         { id: 2, name: 'Fork', description: 'Standard dining fork', quantity: 456, image_url: null },
         { id: 3, name: 'Knife', description: 'Standard dining knife', quantity: 789, image_url: null },
       ]);
-      expect(await s3.keys(bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/2.json', 'inventory/3.json']);
+      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/2.json', 'inventory/3.json']);
     });
 
     it('accepts trailing slashes', async () => {
@@ -137,7 +121,7 @@ describe('inventory API (against s3rver over HTTP)', () => {
         expect(res.status).to.equal(400);
         expect(res.json.error).to.equal('Bad Request');
         expect(res.json.message).to.match(message);
-        expect(await s3.keys(bucket, 'inventory/5')).to.deep.equal([]);
+        expect(await ctx.s3.keys(ctx.bucket, 'inventory/5')).to.deep.equal([]);
       });
     }
 
@@ -159,16 +143,16 @@ describe('inventory API (against s3rver over HTTP)', () => {
       expect(res.json.message).to.equal('Item 2 deleted');
       expect((await call('GET', '/inventory/2')).status).to.equal(404);
       expect((await call('DELETE', '/inventory/2')).status).to.equal(404);
-      expect(await s3.keys(bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json']);
+      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json']);
     });
   });
 
   describe('browser UI', () => {
     it('serves the page with a CSP that allows images from the bucket origin and nothing from a CDN', async () => {
-      const res = await fetch(`${app.url}/`);
+      const res = await fetch(`${ctx.app.url}/`);
       expect(res.status).to.equal(200);
       const csp = res.headers.get('content-security-policy') ?? '';
-      expect(csp).to.include(`img-src 'self' data: blob: ${new URL(s3.endpoint).origin}`);
+      expect(csp).to.include(`img-src 'self' data: blob: ${new URL(ctx.s3.endpoint).origin}`);
       expect(csp).to.include("script-src 'self'");
       const html = await res.text();
       expect(html).not.to.match(/https?:\/\/(?!localhost)/);

@@ -68,12 +68,16 @@ describe('browser UI in a real Chromium', function () {
     expect(await page.evaluate(() => document.querySelector<HTMLImageElement>('.item[data-id="4"] img')!.naturalWidth)).to.equal(160);
 
     // A file that is not an image gets a clear message, from the server's sniffing.
-    await page.locator('.item[data-id="1"] input[type=file]').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
+    await page
+      .locator('.item[data-id="1"] input[type=file]')
+      .setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just text') });
     await page.locator('.item[data-id="1"] .upload-status.error').waitFor();
     expect(await page.locator('.item[data-id="1"] .upload-status').textContent()).to.match(/must be a PNG, JPEG, GIF, WebP or AVIF image/);
 
     // A file over the limit is refused in the browser before any byte is sent.
-    await page.locator('.item[data-id="2"] input[type=file]').setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(2 * 1024 * 1024, 1) });
+    await page
+      .locator('.item[data-id="2"] input[type=file]')
+      .setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: Buffer.alloc(2 * 1024 * 1024, 1) });
     expect(await page.locator('.item[data-id="2"] .upload-status').textContent()).to.match(/limit is 1\.0 MB/);
 
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
@@ -107,7 +111,9 @@ describe('browser UI in a real Chromium', function () {
       page.on('requestfailed', (req) => problems.push(`${req.url()}: ${req.failure()?.errorText}`));
       await page.goto(`http://${address}:${new URL(lanApp.url).port}/`);
       await page.locator('.item').first().waitFor({ timeout: 10_000 });
-      await page.locator('.item[data-id="1"] input[type=file]').setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: fixture('photo.jpg') });
+      await page
+        .locator('.item[data-id="1"] input[type=file]')
+        .setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: fixture('photo.jpg') });
       await page.waitForFunction(() => {
         const img = document.querySelector<HTMLImageElement>('.item[data-id="1"] img');
         return img !== null && !img.hidden && img.complete && img.naturalWidth > 0;

@@ -55,7 +55,10 @@ function races(setup: () => { apps: () => RunningServer[]; s3: () => TestS3['s3'
       await new Promise((r) => setTimeout(r, trial * 4));
       const deleted = await remove(app(trial + 1), id);
       const uploaded = await upload;
-      expect([uploaded.status, deleted.status].every((s) => s < 500), `trial ${trial}`).to.equal(true);
+      expect(
+        [uploaded.status, deleted.status].every((s) => s < 500),
+        `trial ${trial}`,
+      ).to.equal(true);
       const after = await state(id);
       if (deleted.status === 200) {
         expect(after.item, `trial ${trial}: the item came back after its delete`).to.equal(undefined);

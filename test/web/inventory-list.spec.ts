@@ -27,7 +27,14 @@ describe('the inventory list across app processes', function () {
         Array.from({ length: 100 }, (_, j) => {
           const id = 1000 + i + j;
           const item = { id, name: `Item ${id}`, description: '', quantity: id % 7, image_key: null };
-          return s3.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `inventory/${id}.json`, Body: JSON.stringify(item), ContentType: 'application/json' }));
+          return s3.s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: `inventory/${id}.json`,
+              Body: JSON.stringify(item),
+              ContentType: 'application/json',
+            }),
+          );
         }),
       );
     }
@@ -42,7 +49,8 @@ describe('the inventory list across app processes', function () {
     await s3?.stop();
   });
 
-  const list = async (app: RunningServer) => (await (await fetch(`${app.url}/inventory`)).json()) as { id: number; name: string; quantity: number }[];
+  const list = async (app: RunningServer) =>
+    (await (await fetch(`${app.url}/inventory`)).json()) as { id: number; name: string; quantity: number }[];
   const costOfList = async () => {
     proxy.reset();
     const items = await list(reader);
@@ -60,9 +68,17 @@ describe('the inventory list across app processes', function () {
 
   it("another process's update, create and delete show in the very next list, for 2 + the changed items' reads", async () => {
     await costOfList();
-    const update = await fetch(`${writer.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 1005, name: 'Renamed', quantity: 99 }) });
+    const update = await fetch(`${writer.url}/inventory`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 1005, name: 'Renamed', quantity: 99 }),
+    });
     expect(update.status).to.equal(200);
-    const create = await fetch(`${writer.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 5000, name: 'New' }) });
+    const create = await fetch(`${writer.url}/inventory`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 5000, name: 'New' }),
+    });
     expect(create.status).to.equal(201);
     expect((await fetch(`${writer.url}/inventory/1006`, { method: 'DELETE' })).status).to.equal(200);
 

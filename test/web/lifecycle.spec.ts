@@ -53,7 +53,10 @@ describe('app lifecycle', () => {
     const app = await startTestApp(s3, bucket, {}, { logger });
     try {
       const advice = `Bucket "${bucket}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again;`;
-      expect(lines.some((l) => l.level >= 50 && l.msg.includes(advice)), JSON.stringify(lines)).to.equal(true);
+      expect(
+        lines.some((l) => l.level >= 50 && l.msg.includes(advice)),
+        JSON.stringify(lines),
+      ).to.equal(true);
       const notReady = await fetch(`${app.url}/readyz`);
       expect(notReady.status).to.equal(503);
       expect(((await notReady.json()) as { reason: string }).reason).to.include(advice);
@@ -86,7 +89,16 @@ describe('app lifecycle', () => {
     const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'web/src/dev/start.ts')], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', EMBEDDED_S3_PORT: '0', EMBEDDED_S3_DIR: directory, S3_ENDPOINT: '', S3_BUCKET: '', PUBLIC_BASE_URL: '', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        EMBEDDED_S3_PORT: '0',
+        EMBEDDED_S3_DIR: directory,
+        S3_ENDPOINT: '',
+        S3_BUCKET: '',
+        PUBLIC_BASE_URL: '',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -124,7 +136,16 @@ describe('npm start stopped with SIGTERM (as a process manager or `kill` stops i
     const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
     const child = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: '0', EMBEDDED_S3_PORT: '0', EMBEDDED_S3_DIR: directory, S3_ENDPOINT: '', S3_BUCKET: '', PUBLIC_BASE_URL: '', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: '0',
+        EMBEDDED_S3_PORT: '0',
+        EMBEDDED_S3_DIR: directory,
+        S3_ENDPOINT: '',
+        S3_BUCKET: '',
+        PUBLIC_BASE_URL: '',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -149,7 +170,13 @@ describe('npm start stopped with SIGTERM (as a process manager or `kill` stops i
       // Both servers close their ports within a few seconds.
       const refused = async (url: string) => {
         for (const started = Date.now(); Date.now() - started < 5000; await new Promise((r) => setTimeout(r, 100))) {
-          if (await fetch(url, { signal: AbortSignal.timeout(1000) }).then(() => false, () => true)) return true;
+          if (
+            await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+              () => false,
+              () => true,
+            )
+          )
+            return true;
         }
         return false;
       };
@@ -159,6 +186,40 @@ describe('npm start stopped with SIGTERM (as a process manager or `kill` stops i
       if (child.exitCode === null) child.kill('SIGKILL');
       await rm(directory, { recursive: true, force: true });
     }
+  });
+});
+
+describe('a bug that escapes every handler', () => {
+  let s3: TestS3;
+  before(async () => {
+    s3 = await startTestS3();
+  });
+  after(async () => {
+    await s3.stop();
+  });
+
+  it('is logged as fatal through pino, the server closes, and the process exits 1', async function () {
+    this.timeout(30_000);
+    const bucket = await s3.createBucket('crash');
+    // The production entry point, then an unhandled rejection once it listens.
+    const script = "require('./web/src/server').main().then(() => setTimeout(() => Promise.reject(new Error('a bug')), 100))";
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', S3_BUCKET: bucket, S3_ENDPOINT: s3.endpoint, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '1000' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code, output).to.equal(1);
+    const lines = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; err?: { message: string }; origin?: string });
+    expect(lines.find((l) => l.level === 60)).to.deep.include({ msg: 'crashed', origin: 'unhandledRejection' });
+    expect(lines.find((l) => l.level === 60)!.err!.message).to.equal('a bug');
+    expect(lines.map((l) => l.msg)).to.include('stopped');
   });
 });
 

@@ -52,7 +52,10 @@ describe('slow, hanging and hostile peers', function () {
     before(async () => {
       proxy = await startHangingProxy(s3.endpoint);
       const hungBucket = await s3.createBucket('hung');
-      hungApp = await startTestApp({ endpoint: proxy.endpoint }, hungBucket, { S3_TIMEOUT_MS: String(S3_TIMEOUT_MS), PUBLIC_BASE_URL: `${s3.endpoint}/${hungBucket}` });
+      hungApp = await startTestApp({ endpoint: proxy.endpoint }, hungBucket, {
+        S3_TIMEOUT_MS: String(S3_TIMEOUT_MS),
+        PUBLIC_BASE_URL: `${s3.endpoint}/${hungBucket}`,
+      });
     });
     after(async () => {
       await hungApp?.close(1000);
@@ -67,14 +70,25 @@ describe('slow, hanging and hostile peers', function () {
       const timed = async (path: string, init?: RequestInit) => {
         const started = Date.now();
         const res = await fetch(`${hungApp.url}${path}`, init);
-        return { status: res.status, body: (await res.json()) as { error?: string; message?: string; reason?: string }, ms: Date.now() - started };
+        return {
+          status: res.status,
+          body: (await res.json()) as { error?: string; message?: string; reason?: string },
+          ms: Date.now() - started,
+        };
       };
       const calls = await Promise.all([
         ...Array.from({ length: 80 }, (_, i) => timed(i % 2 ? '/inventory' : '/inventory/1')),
-        timed('/inventory', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: 9, name: 'Cup' }) }),
+        timed('/inventory', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id: 9, name: 'Cup' }),
+        }),
       ]);
       expect([...new Set(calls.map((c) => c.status))]).to.deep.equal([504]);
-      expect(calls[0]!.body).to.deep.equal({ error: 'Gateway Timeout', message: `Image storage did not answer in time (S3 did not answer within ${S3_TIMEOUT_MS} ms); try again shortly` });
+      expect(calls[0]!.body).to.deep.equal({
+        error: 'Gateway Timeout',
+        message: `Image storage did not answer in time (S3 did not answer within ${S3_TIMEOUT_MS} ms); try again shortly`,
+      });
       const slowest = Math.max(...calls.map((c) => c.ms));
       expect(slowest, 'the slowest answer').to.be.below(S3_TIMEOUT_MS + 1500);
 
@@ -103,7 +117,9 @@ describe('slow, hanging and hostile peers', function () {
       let sent = 0;
       let timer: NodeJS.Timeout | undefined;
       const { text, closedAfterMs } = await rawExchange(app.url, (socket) => {
-        socket.write(`POST /inventory HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+        socket.write(
+          `POST /inventory HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+        );
         timer = setInterval(() => sent < body.length && !socket.destroyed && socket.write(body[sent++]!), 400);
       });
       clearInterval(timer);
@@ -127,7 +143,9 @@ describe('slow, hanging and hostile peers', function () {
     it('Expect: 100-continue within the limit gets 100 Continue, then the answer', async () => {
       const body = JSON.stringify({ id: 8, name: 'Continued' });
       const { text } = await rawExchange(app.url, (socket) => {
-        socket.write(`POST /inventory HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`);
+        socket.write(
+          `POST /inventory HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+        );
         socket.once('data', () => socket.write(body));
       });
       expect(text).to.match(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 Created\r\n/);
@@ -149,7 +167,11 @@ describe('slow, hanging and hostile peers', function () {
 
   describe('cross-site writes', () => {
     const post = (headers: Record<string, string>, body: unknown = { id: 20, name: 'Forged' }) =>
-      fetch(`${app.url}/inventory`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+      fetch(`${app.url}/inventory`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
 
     it('a POST from another site (Sec-Fetch-Site: cross-site) is refused with 403 and changes nothing', async () => {
       const res = await post({ 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' });
@@ -160,7 +182,11 @@ describe('slow, hanging and hostile peers', function () {
 
     it('a multipart image upload from another page (Origin only, older browsers) is refused and stores nothing', async () => {
       const { body, contentType } = multipart([{ field: 'image_file', filename: 'x.png', data: makePng(8, 8) }]);
-      const res = await fetch(`${app.url}/inventory/1/image`, { method: 'POST', headers: { 'Content-Type': contentType, Origin: 'http://evil.example' }, body: new Uint8Array(body) });
+      const res = await fetch(`${app.url}/inventory/1/image`, {
+        method: 'POST',
+        headers: { 'Content-Type': contentType, Origin: 'http://evil.example' },
+        body: new Uint8Array(body),
+      });
       expect(res.status).to.equal(403);
       expect(await s3.keys(bucket, 'images/')).to.deep.equal([]);
     });

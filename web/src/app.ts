@@ -64,7 +64,9 @@ export function createApp(deps: AppDependencies): express.Express {
   const deadline = bodyDeadline(config.requestBodyTimeoutMs);
   app.use((req, res, next) => (isUploadRequest(req.method, req.originalUrl) ? next() : deadline(req, res, next)));
 
-  app.use(healthRouter({ store: deps.store, bucket: config.bucket, isShuttingDown: deps.isShuttingDown ?? (() => false), onReady: deps.onReady }));
+  app.use(
+    healthRouter({ store: deps.store, bucket: config.bucket, isShuttingDown: deps.isShuttingDown ?? (() => false), onReady: deps.onReady }),
+  );
 
   // What the browser UI needs to check a file before sending it.
   app.get('/config.json', (_req, res) => {

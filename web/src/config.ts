@@ -84,9 +84,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   // A custom endpoint almost always means LocalStack/s3rver/MinIO, which want path-style URLs.
   const forcePathStyle = bool('S3_FORCE_PATH_STYLE', endpoint !== undefined);
 
-  const defaultPublicBase = endpoint
-    ? `${endpoint}/${bucket}`
-    : `https://${bucket}.s3.${region}.amazonaws.com`;
+  const defaultPublicBase = endpoint ? `${endpoint}/${bucket}` : `https://${bucket}.s3.${region}.amazonaws.com`;
   const publicBaseUrl = url('PUBLIC_BASE_URL', env.PUBLIC_BASE_URL) ?? defaultPublicBase;
 
   const logLevel = env.LOG_LEVEL || 'info';

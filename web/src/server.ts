@@ -52,7 +52,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       seeded = true;
       if (count > 0) logger.info({ seeded: count }, 'inventory was empty: seeded the original items');
     } catch (err) {
-      logger.error({ err, bucket: config.bucket, endpoint: config.endpoint }, `cannot use the bucket yet: ${clientMessage(err, Math.max(500, httpStatusOf(err)), config.bucket)}`);
+      logger.error(
+        { err, bucket: config.bucket, endpoint: config.endpoint },
+        `cannot use the bucket yet: ${clientMessage(err, Math.max(500, httpStatusOf(err)), config.bucket)}`,
+      );
     }
   };
   await seed();
@@ -83,7 +86,11 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
     logger.info({ method: req.method, url: req.url, status: refusal.status }, 'refused before the body (Expect: 100-continue)');
     const body = JSON.stringify(errorBody(refusal.status, refusal.message));
-    res.writeHead(refusal.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+    res.writeHead(refusal.status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+    });
     res.end(body);
   });
 
@@ -113,7 +120,9 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 function refusalBeforeBody(req: IncomingMessage, config: AppConfig): HttpError | undefined {
   if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, config.maxUploadBytes, IMAGE_FIELD);
   const declared = Number(req.headers['content-length']);
-  return declared > JSON_BODY_LIMIT_BYTES ? new HttpError(413, `The request body is larger than the ${JSON_BODY_LIMIT_BYTES}-byte limit`) : undefined;
+  return declared > JSON_BODY_LIMIT_BYTES
+    ? new HttpError(413, `The request body is larger than the ${JSON_BODY_LIMIT_BYTES}-byte limit`)
+    : undefined;
 }
 
 /** Production entry point: config from the environment, JSON logs, graceful stop on SIGTERM/SIGINT. */

@@ -33,7 +33,11 @@ export function renderMatrix(results: MatrixResult[]): string {
     '| # | scenario | principal | action | resource | context | verdict | why |',
     '|---|---|---|---|---|---|---|---|',
     ...results.map((r, i) => {
-      const context = r.context ? Object.entries(r.context).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') : '';
+      const context = r.context
+        ? Object.entries(r.context)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(', ')
+        : '';
       const resource = r.resource === 'APP_ROLE' ? 'the app role' : r.resource.replace(/^arn:aws:s3:::/, 's3://');
       const verdict = r.actual === r.expected ? r.actual : `**${r.actual} (expected ${r.expected})**`;
       return `| ${i + 1} | ${r.scenario} | ${r.who} | \`${r.action}\` | \`${resource}\` | ${context} | ${verdict} | ${r.why} |`;

@@ -28,7 +28,8 @@ function checkBody(body: Body, schema: BlockSchema, where: string, problems: str
         }
         present.add(blockName);
         for (const dynamic of dynamics as Body[]) {
-          for (const content of (dynamic.content as Body[] | undefined) ?? []) checkBody(content, nested, `${where}.${blockName}`, problems, false);
+          for (const content of (dynamic.content as Body[] | undefined) ?? [])
+            checkBody(content, nested, `${where}.${blockName}`, problems, false);
         }
       }
       continue;

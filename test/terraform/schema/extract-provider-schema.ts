@@ -51,7 +51,12 @@ interface JsiiType {
   properties?: { name: string; optional?: boolean; static?: boolean; type: JsiiTypeRef; docs?: { summary?: string } }[];
   interfaces?: string[];
 }
-type JsiiTypeRef = { fqn?: string; primitive?: string; collection?: { elementtype: JsiiTypeRef; kind: string }; union?: { types: JsiiTypeRef[] } };
+type JsiiTypeRef = {
+  fqn?: string;
+  primitive?: string;
+  collection?: { elementtype: JsiiTypeRef; kind: string };
+  union?: { types: JsiiTypeRef[] };
+};
 
 const snake = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
@@ -78,15 +83,22 @@ export function usedTypes(dir = path.join(ROOT, 'terraform')): { resources: Set<
 function extract(assembly: { types: Record<string, JsiiType> }, pkg: string): ProviderSchema {
   const types = assembly.types;
   const wanted = usedTypes();
-  const out: ProviderSchema = { provider_version: '', source_package: pkg, provider: { attributes: {}, blocks: {} }, resources: {}, data_sources: {} };
+  const out: ProviderSchema = {
+    provider_version: '',
+    source_package: pkg,
+    provider: { attributes: {}, blocks: {} },
+    resources: {},
+    data_sources: {},
+  };
 
   const datatypeOf = (ref: JsiiTypeRef): JsiiType | undefined => {
     if (ref.fqn && types[ref.fqn]?.datatype) return types[ref.fqn];
     if (ref.collection) return datatypeOf(ref.collection.elementtype);
-    if (ref.union) for (const t of ref.union.types) {
-      const found = datatypeOf(t);
-      if (found) return found;
-    }
+    if (ref.union)
+      for (const t of ref.union.types) {
+        const found = datatypeOf(t);
+        if (found) return found;
+      }
     return undefined;
   };
 
@@ -108,7 +120,9 @@ function extract(assembly: { types: Record<string, JsiiType> }, pkg: string): Pr
 
   for (const type of Object.values(types)) {
     if (type.kind !== 'class') continue;
-    const m = /\/providers\/hashicorp\/aws\/([0-9.]+)\/docs(?:\/(resources|data-sources)\/\S+ (\w+)\}|(\S*) aws\})/.exec(type.docs?.summary ?? '');
+    const m = /\/providers\/hashicorp\/aws\/([0-9.]+)\/docs(?:\/(resources|data-sources)\/\S+ (\w+)\}|(\S*) aws\})/.exec(
+      type.docs?.summary ?? '',
+    );
     const configRef = type.initializer?.parameters?.find((p) => p.name === 'config')?.type.fqn;
     if (!m || !configRef) continue;
     out.provider_version = m[1]!;
@@ -137,13 +151,18 @@ function main() {
     const work = mkdtempSync(path.join(tmpdir(), 'provider-schema-'));
     try {
       console.log(`npm pack ${spec} ...`);
-      const tarball = execFileSync('npm', ['pack', spec, '--pack-destination', work, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+      const tarball = execFileSync('npm', ['pack', spec, '--pack-destination', work, '--silent'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .pop()!;
       execFileSync('tar', ['-xzf', path.join(work, tarball), '-C', work, 'package/.jsii']);
       const assembly = JSON.parse(readFileSync(path.join(work, 'package', '.jsii'), 'utf8'));
       const schema = extract(assembly, spec);
       const file = path.join(SCHEMA_DIR, `aws-${major}.x.json`);
       writeFileSync(file, `${JSON.stringify(schema, null, 1)}\n`);
-      console.log(`${file}: AWS provider ${schema.provider_version}, ${Object.keys(schema.resources).length} resources, ${Object.keys(schema.data_sources).length} data sources`);
+      console.log(
+        `${file}: AWS provider ${schema.provider_version}, ${Object.keys(schema.resources).length} resources, ${Object.keys(schema.data_sources).length} data sources`,
+      );
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -19,7 +19,12 @@ export const EMBEDDED_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey:
 export function startEmbeddedS3(options: { port: number; directory: string; address?: string }): Promise<EmbeddedS3> {
   const child = fork(path.join(__dirname, 'embedded-s3-process.ts'), [], {
     execArgv: ['--openssl-legacy-provider', '--import', 'tsx'],
-    env: { ...process.env, EMBEDDED_S3_PORT: String(options.port), EMBEDDED_S3_DIR: options.directory, EMBEDDED_S3_ADDRESS: options.address ?? '127.0.0.1' },
+    env: {
+      ...process.env,
+      EMBEDDED_S3_PORT: String(options.port),
+      EMBEDDED_S3_DIR: options.directory,
+      EMBEDDED_S3_ADDRESS: options.address ?? '127.0.0.1',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

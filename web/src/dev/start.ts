@@ -33,7 +33,9 @@ async function start() {
 
   const running = await main(() => embedded.stop());
   stopWhenOrphaned();
-  console.log(`\n  Inventory app: ${running.url}\n  Embedded S3:   ${embedded.endpoint} (bucket ${bucket}, data in ${directory})\n  Ctrl-C stops both.\n`);
+  console.log(
+    `\n  Inventory app: ${running.url}\n  Embedded S3:   ${embedded.endpoint} (bucket ${bucket}, data in ${directory})\n  Ctrl-C stops both.\n`,
+  );
 }
 
 /**

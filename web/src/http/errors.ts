@@ -12,7 +12,7 @@ export function errorBody(status: number, message: string) {
   return { error: STATUS_CODES[status] ?? 'Error', message };
 }
 
-const DOMAIN_STATUS = new Map<Function, number>([
+const DOMAIN_STATUS = new Map<abstract new (...args: never[]) => Error, number>([
   [InvalidInputError, 400],
   [NotFoundError, 404],
   [ConflictError, 409],
@@ -30,7 +30,7 @@ const S3_STATUS: Record<S3FailureKind, number> = {
 
 export function httpStatusOf(err: unknown): number {
   if (err instanceof HttpError) return err.status;
-  const domain = err instanceof Error ? DOMAIN_STATUS.get(err.constructor) : undefined;
+  const domain = err instanceof Error ? DOMAIN_STATUS.get(err.constructor as new () => Error) : undefined;
   if (domain) return domain;
   const kind = s3FailureKind(err);
   if (kind) return S3_STATUS[kind];
@@ -43,7 +43,8 @@ export function httpStatusOf(err: unknown): number {
 
 /** What the client may read: our own messages, client errors' messages, never a server error's internals. */
 export function clientMessage(err: unknown, status: number, bucket: string): string {
-  if (err instanceof HttpError || (err instanceof Error && DOMAIN_STATUS.has(err.constructor))) return (err as Error).message;
+  if (err instanceof HttpError || (err instanceof Error && DOMAIN_STATUS.has(err.constructor as new () => Error)))
+    return (err as Error).message;
   if (status === 400 && (err as { type?: unknown })?.type === 'entity.parse.failed') return 'Request body is not valid JSON';
   if (status < 500) return String((err as { message?: unknown })?.message ?? 'Bad request');
   switch (s3FailureKind(err)) {
@@ -77,7 +78,11 @@ export const methodNotAllowed =
   (...allowed: string[]): RequestHandler =>
   (req, _res, next) => {
     const methods = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed;
-    next(new HttpError(405, `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${methods.join(', ')}`, { Allow: methods.join(', ') }));
+    next(
+      new HttpError(405, `${req.method} is not supported on ${req.baseUrl}${req.path}; use ${methods.join(', ')}`, {
+        Allow: methods.join(', '),
+      }),
+    );
   };
 
 export function errorHandler(bucket: string): ErrorRequestHandler {

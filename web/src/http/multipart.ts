@@ -20,7 +20,6 @@ export interface SingleFileOptions {
 
 /** Room for multipart boundaries and part headers on top of the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 /** Refuses, before reading a byte, a body that announces more than the limit can ever allow. */
 export function declaredSizeError(req: IncomingMessage, maxBytes: number, what: string): HttpError | undefined {

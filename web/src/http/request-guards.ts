@@ -19,7 +19,9 @@ export const refuseCrossSiteWrites: RequestHandler = (req, _res, next) => {
   if (site !== undefined) {
     // "none": the user typed or bookmarked it; "same-origin": our own page.
     if (site === 'same-origin' || site === 'none') return next();
-    return next(new HttpError(403, `Cross-site ${req.method} refused (Sec-Fetch-Site: ${site}); use the app's own page or a non-browser client`));
+    return next(
+      new HttpError(403, `Cross-site ${req.method} refused (Sec-Fetch-Site: ${site}); use the app's own page or a non-browser client`),
+    );
   }
   const origin = req.get('origin');
   if (origin === undefined) return next();

@@ -66,7 +66,13 @@ export class ImageStorage {
     if (!sniffed.ended) file.unshift(sniffed.head);
     const body = sniffed.ended ? Readable.from([sniffed.head]) : file;
 
-    const upload = this.bucket.upload(key, body, { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL }, this.tuning.partSize, this.budget);
+    const upload = this.bucket.upload(
+      key,
+      body,
+      { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL },
+      this.tuning.partSize,
+      this.budget,
+    );
     file.once('error', (err) => {
       sourceError = err;
       // Abort, so no further part or completion is sent; lib-storage's read of the body fails with the error.

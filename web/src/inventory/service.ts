@@ -112,7 +112,9 @@ export class InventoryService {
         listing.catch(() => undefined);
         const committed = await this.commitImage(id, image).catch(async (err: unknown) => {
           // Lost for good (item deleted, or endless conflicts): the object is ours to remove.
-          await this.images.delete(image.key).catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
+          await this.images
+            .delete(image.key)
+            .catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
           throw err;
         });
         await this.removeUnreferenced(id, committed.item.image_key, committed.replaced, listing).catch((err: unknown) =>
@@ -146,7 +148,12 @@ export class InventoryService {
    * item just stopped referencing) at once, others once they are older than the grace period. A young
    * unreferenced object may be another replica's upload about to be committed: it removes its own if it loses.
    */
-  private async removeUnreferenced(id: number, keep: string | null, previous: string | null, listing = this.images.list(itemImagePrefix(id))): Promise<number> {
+  private async removeUnreferenced(
+    id: number,
+    keep: string | null,
+    previous: string | null,
+    listing = this.images.list(itemImagePrefix(id)),
+  ): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
     const stale = (await listing)
       .filter((o) => o.key !== keep)

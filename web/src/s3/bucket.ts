@@ -60,10 +60,13 @@ export class Bucket {
   async getJson<T>(key: string): Promise<{ value: T; etag: string } | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const object = await this.call<GetObjectCommandOutput, { etag: string; text: string }>(new GetObjectCommand({ Bucket: this.name, Key: key }), async (output) => ({
-          etag: output.ETag!,
-          text: await output.Body!.transformToString('utf-8'),
-        }));
+        const object = await this.call<GetObjectCommandOutput, { etag: string; text: string }>(
+          new GetObjectCommand({ Bucket: this.name, Key: key }),
+          async (output) => ({
+            etag: output.ETag!,
+            text: await output.Body!.transformToString('utf-8'),
+          }),
+        );
         return { value: JSON.parse(object.text) as T, etag: object.etag };
       } catch (err) {
         if (isNotFound(err)) return undefined;
@@ -92,7 +95,8 @@ export class Bucket {
       }),
     ).catch((err: unknown) => {
       // If-Match on an object deleted meanwhile answers 404: for the writer it is the same lost race.
-      if (condition && 'ifMatch' in condition && isNotFound(err)) throw new S3Failure('precondition-failed', `${key} is gone`, { cause: err });
+      if (condition && 'ifMatch' in condition && isNotFound(err))
+        throw new S3Failure('precondition-failed', `${key} is gone`, { cause: err });
       throw err;
     });
     return output.ETag!;
@@ -116,7 +120,12 @@ export class Bucket {
     let token: string | undefined;
     do {
       const page = await this.call<ListObjectsV2CommandOutput>(
-        new ListObjectsV2Command({ Bucket: this.name, Prefix: prefix, ContinuationToken: token, MaxKeys: Number.isFinite(limit) ? limit : undefined }),
+        new ListObjectsV2Command({
+          Bucket: this.name,
+          Prefix: prefix,
+          ContinuationToken: token,
+          MaxKeys: Number.isFinite(limit) ? limit : undefined,
+        }),
         undefined,
         timeoutMs,
       );
@@ -131,7 +140,13 @@ export class Bucket {
    * Silence is bounded by the client's socket timeout rather than a deadline, since a large upload may
    * legitimately take long.
    */
-  upload(key: string, body: Readable, metadata: { contentType: string; cacheControl: string }, partSize: number, budget: PartBudget): StreamingUpload {
+  upload(
+    key: string,
+    body: Readable,
+    metadata: { contentType: string; cacheControl: string },
+    partSize: number,
+    budget: PartBudget,
+  ): StreamingUpload {
     const upload = new Upload({
       client: this.budgeted(budget),
       params: { Bucket: this.name, Key: key, Body: body, ContentType: metadata.contentType, CacheControl: metadata.cacheControl },
@@ -170,7 +185,8 @@ export class Bucket {
 
   private translate(err: unknown): unknown {
     if (err instanceof S3Failure) return err;
-    if (s3FailureKind(err) === 'missing-bucket') return new S3Failure('missing-bucket', `Bucket "${this.name}" does not exist`, { cause: err });
+    if (s3FailureKind(err) === 'missing-bucket')
+      return new S3Failure('missing-bucket', `Bucket "${this.name}" does not exist`, { cause: err });
     return err;
   }
 }

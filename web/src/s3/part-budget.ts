@@ -43,7 +43,8 @@ export class PartBudget {
       if (released) return;
       released = true;
       const next = this.waitingStreams.shift();
-      if (next) next(); // the turn passes straight to the next upload
+      if (next)
+        next(); // the turn passes straight to the next upload
       else this.streaming--;
     };
   }

@@ -5,7 +5,12 @@ import { clientMessage, httpStatusOf } from '../errors';
 /** Readiness never waits on S3 longer than this: a probe must get an answer in time to act on it. */
 export const READINESS_TIMEOUT_MS = 2_000;
 
-export function healthRouter(options: { store: InventoryStore; bucket: string; isShuttingDown: () => boolean; onReady?: () => void }): Router {
+export function healthRouter(options: {
+  store: InventoryStore;
+  bucket: string;
+  isShuttingDown: () => boolean;
+  onReady?: () => void;
+}): Router {
   const router = Router();
 
   // Liveness: the process answers. Never depends on S3, so an S3 outage does not restart the app.
