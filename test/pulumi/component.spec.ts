@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
-import { ImageBucket } from '../../pulumi/image-bucket';
 import { InvalidInputError } from '../../pulumi/problems';
+import { checked } from '../../pulumi/validation';
 import { SAMPLE_ACCOUNT_ID, SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
 import { installMocks, resolve, resolvedInputs, runPulumiComponent, type RecordedResource } from './mock-runtime';
 
@@ -161,12 +161,13 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
 
   it('checks an output value against the same rules once it resolves, with the same message', async () => {
     await installMocks();
-    const component = new ImageBucket('late-check', { bucketName: pulumi.output('Bad_Name') });
-    const failure = await settle(component.bucketPolicyJson);
+    const late = checked('bucketName', pulumi.output('Bad_Name'), []);
+    const failure = await settle(late);
     expect(failure).to.be.instanceOf(InvalidInputError);
     expect((failure as InvalidInputError).problems).to.deep.equal([
       'bucketName: bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no "..".',
     ]);
+    expect(await settle(checked('bucketName', pulumi.output('fine-name'), []))).to.equal(undefined);
   });
 });
 
