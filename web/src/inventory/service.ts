@@ -155,11 +155,12 @@ export class InventoryService {
     listing = this.images.list(itemImagePrefix(id)),
   ): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
-    const stale = (await listing)
-      .filter((o) => o.key !== keep)
+    const leftovers = (await listing)
+      .filter((o) => o.key !== keep && o.lastModified.getTime() <= oldEnough)
       .filter((o) => ![...this.inFlight].some((stem) => o.key.startsWith(stem)))
-      .filter((o) => o.key === previous || o.lastModified.getTime() <= oldEnough)
       .map((o) => o.key);
+    // The previous image by name, not from the listing: another replica may have committed it after the listing.
+    const stale = [...new Set([...leftovers, ...(previous && previous !== keep ? [previous] : [])])];
     if (stale.length > 0) await this.images.deleteMany(stale);
     return stale.length;
   }
