@@ -4,9 +4,9 @@
  * LocalStack goes through: empty, already provisioned, restarted empty (community LocalStack keeps nothing
  * across a restart), and finally destroyed.
  *
- * The whole sequence takes about three minutes (two full applies, each mostly the provider waiting for the
- * lifecycle configuration to settle), so it starts once, when a spec first asks for it (at load time), and
- * records what it observed after each step; the specs then check those observations.
+ * Every full apply takes over a minute (most of it the provider waiting for the lifecycle configuration to
+ * settle), so the steps run as two sequences on two emulators at once, started when a spec first asks for them
+ * (at load time), and record what they observed after each step; the specs then check those observations.
  */
 import {
   GetPolicyCommand,
@@ -75,7 +75,8 @@ export function provisioningSequence(): Promise<ProvisioningSequence> | undefine
   return sequence;
 }
 
-async function start(): Promise<ProvisioningSequence> {
+/** One LocalStack stand-in (a moto server) with its own state folder, and a way to run the script against it. */
+async function emulatorWithState() {
   const moto = await startMoto();
   const tf = await createTerraformWorkspace();
   const work = await mkdtemp(path.join(tmpdir(), 'image-bucket-provision-'));
@@ -87,7 +88,7 @@ async function start(): Promise<ProvisioningSequence> {
   const rootDir = path.join(work, 'run', 'environments', 'localstack');
   const env = { ...tf.env, TF_WORK_DIR: work, TF_VAR_localstack_endpoint: moto.endpoint };
 
-  const provision = async ({ plan = true } = {}): Promise<ProvisionRun> => {
+  const provision = async ({ plan = false } = {}): Promise<ProvisionRun> => {
     const started = Date.now();
     const script = await runScript(env);
     const seconds = (Date.now() - started) / 1000;
@@ -99,27 +100,36 @@ async function start(): Promise<ProvisioningSequence> {
       : undefined;
     return { script, outputs, planExitCode, seconds };
   };
+  const destroy = () => runTerraform(rootDir, ['destroy', '-auto-approve', '-input=false'], env);
+  return { moto, provision, destroy };
+}
 
-  // Each step waits for the previous one; a failure propagates to every later step.
-  // The second run shows whether the first converged; a plan after it would only repeat that.
-  const first = provision({ plan: false });
+/**
+ * Two sequences, side by side, each on its own emulator: (1) empty, read back, run again, destroyed; (2) empty,
+ * then restarted empty and run again. Each step waits for the one before it; a failure reaches every later step.
+ */
+async function start(): Promise<ProvisioningSequence> {
+  const [one, two] = await Promise.all([emulatorWithState(), emulatorWithState()]);
+
+  const first = one.provision();
   const inspection = first.then((run) =>
-    inspect(moto, run.outputs.S3_BUCKET as string, (run.outputs.app_role_arn as string).split('/').pop()!),
+    inspect(one.moto, run.outputs.S3_BUCKET as string, (run.outputs.app_role_arn as string).split('/').pop()!),
   );
-  const second = inspection.then(() => provision());
-  const afterRestartBuckets = second.then(async () => {
-    await moto.restart();
-    return bucketNames(moto);
+  // The second run shows whether the first converged, and the plan after it that a converged state plans empty.
+  const second = inspection.then(() => one.provision({ plan: true }));
+  const afterDestroy = second.then(async () => {
+    await one.destroy();
+    return leftovers(one.moto);
   });
-  // Convergence shows in the apply's own summary and outputs; the plan after the second run already showed
-  // that a converged state plans empty.
-  const afterRestart = afterRestartBuckets.then(() => provision({ plan: false }));
-  const afterDestroy = afterRestart.then(async () => {
-    await runTerraform(rootDir, ['destroy', '-auto-approve', '-input=false'], env);
-    return leftovers(moto);
+
+  const afterRestartBuckets = two.provision().then(async () => {
+    await two.moto.restart();
+    return bucketNames(two.moto);
   });
+  const afterRestart = afterRestartBuckets.then(() => two.provision());
+
   for (const step of [first, inspection, second, afterRestartBuckets, afterRestart, afterDestroy]) step.catch(() => undefined);
-  return { moto, first, inspection, second, afterRestartBuckets, afterRestart, afterDestroy };
+  return { moto: one.moto, first, inspection, second, afterRestartBuckets, afterRestart, afterDestroy };
 }
 
 /** Runs the repository's own script file with sh, as the terraform image's entrypoint does. */

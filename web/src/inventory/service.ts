@@ -16,8 +16,12 @@ import type { ItemInput, StoredItem } from './item';
 import { KeyedLock } from './keyed-lock';
 import { itemImagePrefix, type InventoryStore, type VersionedItem } from './store';
 
-/** Attempts of one read-modify-write before giving up with a conflict. */
-const MAX_ATTEMPTS = 5;
+/**
+ * Attempts of one read-modify-write before giving up with a conflict (409). Within a process writes to an item
+ * take turns, so a writer competes with one writer per other replica at a time; but it can lose to each of the
+ * writes queued there, one after another: 5 attempts lost that way between two busy replicas.
+ */
+const MAX_ATTEMPTS = 12;
 
 export interface InventoryServiceOptions {
   /**
@@ -180,8 +184,8 @@ async function retryLostWrites<T>(what: string, attempt: () => Promise<T>): Prom
     } catch (err) {
       if (s3FailureKind(err) !== 'precondition-failed') throw err;
       if (i >= MAX_ATTEMPTS) throw new ConflictError(`${what} kept changing during the request; try again`);
-      // Jitter, so writers that collided do not collide again in lockstep.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * i));
+      // Growing, jittered back-off, so writers that collided do not collide again in lockstep.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** i)));
     }
   }
 }
