@@ -86,46 +86,16 @@ describe('app lifecycle', () => {
 
   it('npm start boots the embedded S3 and the app; /readyz answers 200; Ctrl-C stops both', async function () {
     this.timeout(60_000);
-    const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'web/src/dev/start.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        EMBEDDED_S3_PORT: '0',
-        EMBEDDED_S3_DIR: directory,
-        S3_ENDPOINT: '',
-        S3_BUCKET: '',
-        PUBLIC_BASE_URL: '',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c));
-    child.stderr.on('data', (c: Buffer) => (output += c));
+    const launched = await launch(process.execPath, ['--import', 'tsx', path.join(ROOT, 'web/src/dev/start.ts')]);
     try {
-      const appUrl = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URL printed:\n${output}`)), 30_000);
-        child.stdout.on('data', () => {
-          const match = /Inventory app: (http:\/\/\S+)/.exec(output);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`launcher exited with ${code}:\n${output}`)));
-      });
-      expect(output).to.match(/Embedded S3: +http:\/\/127\.0\.0\.1:\d+ \(bucket inventory-images/);
-      const ready = await fetch(`${appUrl}/readyz`);
+      expect(launched.s3Url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(launched.output()).to.include('(bucket inventory-images');
+      const ready = await fetch(`${launched.appUrl}/readyz`);
       expect(ready.status).to.equal(200);
-      const items = (await (await fetch(`${appUrl}/inventory`)).json()) as unknown[];
+      const items = (await (await fetch(`${launched.appUrl}/inventory`)).json()) as unknown[];
       expect(items).to.have.length(3);
     } finally {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGINT');
-      expect(await exited).to.equal(0);
-      await rm(directory, { recursive: true, force: true });
+      expect(await launched.stop('SIGINT')).to.equal(0);
     }
   });
 });
@@ -133,58 +103,26 @@ describe('app lifecycle', () => {
 describe('npm start stopped with SIGTERM (as a process manager or `kill` stops it)', () => {
   it('stops the app and the embedded S3 too, rather than leaving them running orphaned', async function () {
     this.timeout(60_000);
-    const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
-    const child = spawn('npm', ['start', '--silent'], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        EMBEDDED_S3_PORT: '0',
-        EMBEDDED_S3_DIR: directory,
-        S3_ENDPOINT: '',
-        S3_BUCKET: '',
-        PUBLIC_BASE_URL: '',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c));
-    child.stderr.on('data', (c: Buffer) => (output += c));
+    const launched = await launch('npm', ['start', '--silent']);
+    const { appUrl, s3Url } = launched;
     try {
-      const [appUrl, s3Url] = await new Promise<[string, string]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no URLs printed:\n${output}`)), 30_000);
-        child.stdout.on('data', () => {
-          const app = /Inventory app: (http:\/\/\S+)/.exec(output)?.[1];
-          const s3 = /Embedded S3: +(http:\/\/\S+)/.exec(output)?.[1];
-          if (app && s3) {
-            clearTimeout(timer);
-            resolve([app, s3]);
-          }
-        });
-      });
       expect((await fetch(`${appUrl}/healthcheck`)).status).to.equal(200);
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      await exited;
+      await launched.stop('SIGTERM');
       // Both servers close their ports within a few seconds.
       const refused = async (url: string) => {
         for (const started = Date.now(); Date.now() - started < 5000; await new Promise((r) => setTimeout(r, 100))) {
-          if (
-            await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
-              () => false,
-              () => true,
-            )
-          )
-            return true;
+          const answered = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+            () => true,
+            () => false,
+          );
+          if (!answered) return true;
         }
         return false;
       };
       expect(await refused(`${appUrl}/healthcheck`), 'the app still answers after npm start was stopped').to.equal(true);
       expect(await refused(s3Url), 'the embedded S3 still answers after npm start was stopped').to.equal(true);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await rm(directory, { recursive: true, force: true });
+      await launched.stop('SIGKILL');
     }
   });
 });
@@ -260,3 +198,50 @@ describe('configuration', () => {
     expect(() => loadConfig({})).to.throw(/S3_BUCKET is required/);
   });
 });
+
+/** Starts `npm start` (or its script directly) on free ports with its data in a temporary folder, and waits for both URLs. */
+async function launch(command: string, args: string[]) {
+  const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      EMBEDDED_S3_PORT: '0',
+      EMBEDDED_S3_DIR: directory,
+      S3_ENDPOINT: '',
+      S3_BUCKET: '',
+      PUBLIC_BASE_URL: '',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c));
+  child.stderr.on('data', (c: Buffer) => (output += c));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const [appUrl, s3Url] = await new Promise<[string, string]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URLs printed:\n${output}`)), 30_000);
+    child.stdout.on('data', () => {
+      const app = /Inventory app: (http:\/\/\S+)/.exec(output)?.[1];
+      const s3 = /Embedded S3: +(http:\/\/\S+)/.exec(output)?.[1];
+      if (app && s3) {
+        clearTimeout(timer);
+        resolve([app, s3]);
+      }
+    });
+    void exited.then((code) => reject(new Error(`launcher exited with ${code}:\n${output}`)));
+  });
+  return {
+    appUrl,
+    s3Url,
+    output: () => output,
+    /** Sends the signal (unless it already exited) and resolves with the exit code. */
+    async stop(signal: NodeJS.Signals): Promise<number | null> {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const code = await exited;
+      await rm(directory, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
