@@ -6,12 +6,12 @@
  * search of the disk), terraform installs from it and never goes online; otherwise it downloads from the
  * registry as it does for any user.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from './constants';
-import { requireTool, runs } from './tools';
+import { requireTool, runCommand, runs, type CommandResult } from './tools';
 
 export const TERRAFORM_SOURCES = path.join(REPO_ROOT, 'terraform');
 
@@ -69,11 +69,7 @@ export function requireTerraform(context: Mocha.Context): void {
   );
 }
 
-export interface TerraformResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type TerraformResult = CommandResult;
 
 export interface TerraformWorkspace {
   /** The temporary copy of terraform/. */
@@ -130,21 +126,5 @@ function cliConfiguration(base: string): string {
 }
 
 export function runTerraform(cwd: string, args: string[], env: NodeJS.ProcessEnv, allowExitCodes = [0]): Promise<TerraformResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('terraform', args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const result = { code: code ?? -1, stdout, stderr };
-      if (allowExitCodes.includes(result.code)) resolve(result);
-      else reject(new Error(`terraform ${args.join(' ')} (in ${cwd}) exited with ${result.code}\n${stderr || stdout}`));
-    });
-  });
+  return runCommand('terraform', args, { cwd, env, allowExitCodes });
 }

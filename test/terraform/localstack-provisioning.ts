@@ -29,11 +29,11 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { LOCALSTACK_ROOT_DIR } from '../support/constants';
 import { startMoto, type Moto } from '../support/moto';
 import { atRunEnd } from '../support/run-end';
 import { createTerraformWorkspace, runTerraform, type TerraformResult } from '../support/terraform';
+import { runCommand } from '../support/tools';
 import { canApplyModule } from './applied-module';
 import type { PolicyDocument } from './authorization/matrix';
 
@@ -133,17 +133,7 @@ async function start(): Promise<ProvisioningSequence> {
 }
 
 /** Runs the repository's own script file with sh, as the terraform image's entrypoint does. */
-function runScript(env: NodeJS.ProcessEnv): Promise<TerraformResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', [PROVISION_SCRIPT], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c));
-    child.stderr.on('data', (c: Buffer) => (stderr += c));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const runScript = (env: NodeJS.ProcessEnv) => runCommand('sh', [PROVISION_SCRIPT], { env, allowExitCodes: [0, 1, 2] });
 
 async function bucketNames(moto: Moto): Promise<string[]> {
   return ((await moto.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name!);

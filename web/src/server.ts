@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { createApp, isUploadRequest } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { clientMessage, errorBody, httpStatusOf } from './http/errors';
+import { errorBody } from './http/errors';
 import { HttpError } from './http/http-error';
 import { declaredSizeError } from './http/multipart';
 import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
@@ -16,11 +16,11 @@ import { InventoryService } from './inventory/service';
 import { InventoryStore } from './inventory/store';
 import { Bucket, type UploadTuning } from './s3/bucket';
 import { createS3Client } from './s3/client';
+import { describeS3Failure } from './s3/errors';
 
 export interface RunningServer {
   server: Server;
   url: string;
-  inventory: InventoryService;
   /** Stops accepting connections, lets in-flight requests (uploads) finish, then cuts the rest after `timeoutMs`. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -54,7 +54,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     } catch (err) {
       logger.error(
         { err, bucket: config.bucket, endpoint: config.endpoint },
-        `cannot use the bucket yet: ${clientMessage(err, Math.max(500, httpStatusOf(err)), config.bucket)}`,
+        `cannot use the bucket yet: ${describeS3Failure(err, config.bucket)}`,
       );
     }
   };
@@ -114,7 +114,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     s3.destroy();
   };
 
-  return { server, url, inventory, close };
+  return { server, url, close };
 }
 
 function refusalBeforeBody(req: IncomingMessage, config: AppConfig): HttpError | undefined {

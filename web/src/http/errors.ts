@@ -5,7 +5,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { ConflictError, InvalidInputError, NotFoundError, UnsupportedImageError } from '../errors';
-import { S3Failure, s3FailureKind, type S3FailureKind } from '../s3/errors';
+import { describeS3Failure, s3FailureKind, type S3FailureKind } from '../s3/errors';
 import { HttpError } from './http-error';
 
 export function errorBody(status: number, message: string) {
@@ -47,26 +47,7 @@ export function clientMessage(err: unknown, status: number, bucket: string): str
     return (err as Error).message;
   if (status === 400 && (err as { type?: unknown })?.type === 'entity.parse.failed') return 'Request body is not valid JSON';
   if (status < 500) return String((err as { message?: unknown })?.message ?? 'Bad request');
-  switch (s3FailureKind(err)) {
-    case 'timeout':
-      return `Image storage did not answer in time${err instanceof S3Failure ? ` (${err.message})` : ''}; try again shortly`;
-    case 'unreachable':
-      return 'Image storage is unreachable; try again shortly';
-    case 'missing-bucket':
-      return missingBucketMessage(bucket);
-    case 'refused':
-      return `Image storage refused the request (${String((err as { name?: unknown }).name ?? 'error')})`;
-    default:
-      return 'Internal server error';
-  }
-}
-
-/** Names the bucket and how to create it: the usual cause is a LocalStack that restarted empty. */
-export function missingBucketMessage(bucket: string): string {
-  return (
-    `Bucket "${bucket}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again; ` +
-    'outside compose, `terraform -chdir=terraform/environments/localstack apply` or `pulumi up --stack localstack`.'
-  );
+  return describeS3Failure(err, bucket);
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {

@@ -57,3 +57,26 @@ export const isNotFound = (err: unknown): boolean => {
   const name = (err as { name?: unknown } | undefined)?.name;
   return name === 'NoSuchKey' || name === 'NotFound';
 };
+
+/**
+ * What a storage failure means for the person running the app: for the client (5xx answers), the readiness
+ * probe and the start-up log alike. A missing bucket is named, with how to provision it: the usual cause is a
+ * LocalStack that restarted empty.
+ */
+export function describeS3Failure(err: unknown, bucket: string): string {
+  switch (s3FailureKind(err)) {
+    case 'timeout':
+      return `Image storage did not answer in time${err instanceof S3Failure ? ` (${err.message})` : ''}; try again shortly`;
+    case 'unreachable':
+      return 'Image storage is unreachable; try again shortly';
+    case 'missing-bucket':
+      return (
+        `Bucket "${bucket}" does not exist. Provision it: \`docker compose up\` runs Terraform (or Pulumi) again; ` +
+        'outside compose, `terraform -chdir=terraform/environments/localstack apply` or `pulumi up --stack localstack`.'
+      );
+    case 'refused':
+      return `Image storage refused the request (${String((err as { name?: unknown }).name ?? 'error')})`;
+    default:
+      return 'Internal server error';
+  }
+}

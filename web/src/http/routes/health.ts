@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { InventoryStore } from '../../inventory/store';
-import { clientMessage, httpStatusOf } from '../errors';
+import { describeS3Failure } from '../../s3/errors';
 
 /** Readiness never waits on S3 longer than this: a probe must get an answer in time to act on it. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -29,7 +29,7 @@ export function healthRouter(options: {
       options.onReady?.();
       res.json({ status: 'ready' });
     } catch (err) {
-      const reason = clientMessage(err, Math.max(500, httpStatusOf(err)), options.bucket);
+      const reason = describeS3Failure(err, options.bucket);
       req.log.warn({ err }, 'not ready');
       res.status(503).json({ status: 'unavailable', reason });
     }
