@@ -7,6 +7,9 @@
  *   statement every object request to that bucket is refused, over HTTP and HTTPS alike. Object reads and
  *   writes are therefore only made on buckets without such a policy.
  * - It returns DENIED for an Allow whose condition does not match.
+ * - Its conditional writes (If-Match, If-None-Match) check, then write, with no lock, and moto_server serves
+ *   requests on many threads: two writes racing on one key can both pass the check. S3's are atomic. Tests that
+ *   rely on that atomicity start moto serving one request at a time (`{ atomicWrites: true }`).
  * It is no authorization oracle; the IAM simulator (test/terraform/authorization.spec.ts) is.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -28,17 +31,23 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-export const motoInstalled = (): boolean => runs('moto_server', ['--help']);
+/** moto_server on PATH, and its Python package importable (for the one-thread server). */
+export const motoInstalled = (): boolean => runs('moto_server', ['--help']) && runs('python3', ['-c', 'import moto.server']);
 
 export function requireMoto(context: Mocha.Context): void {
   requireTool(context, motoInstalled(), 'moto_server (the AWS emulator)', 'Install it with: pip install "moto[server]"');
 }
 
-/** Starts moto_server on a free loopback port. Resources it creates belong to the project's sample account. */
-export async function startMoto(): Promise<Moto> {
+/**
+ * Starts moto_server on a free loopback port. Resources it creates belong to the project's sample account.
+ * With `atomicWrites`, moto's own server application runs on one thread instead, so each conditional write is
+ * checked and stored before the next request is read (see above).
+ */
+export async function startMoto(options: { atomicWrites?: boolean } = {}): Promise<Moto> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  let child = await launch(port);
+  const launch = () => start(port, options.atomicWrites ?? false);
+  let child = await launch();
   const clientConfig = { region: SAMPLE_REGION, endpoint, credentials: MOTO_CREDENTIALS };
   const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
   const iam = new IAMClient(clientConfig);
@@ -48,7 +57,7 @@ export async function startMoto(): Promise<Moto> {
     iam,
     async restart() {
       await kill(child);
-      child = await launch(port);
+      child = await launch();
     },
     async stop() {
       s3.destroy();
@@ -58,8 +67,19 @@ export async function startMoto(): Promise<Moto> {
   };
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+/** moto's server application, as moto_server runs it, but on a single thread. */
+const ONE_THREAD = [
+  'from werkzeug.serving import run_simple',
+  'from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app',
+  'import sys',
+  "run_simple('127.0.0.1', int(sys.argv[1]), DomainDispatcherApplication(create_backend_app), threaded=False)",
+].join('\n');
+
+async function start(port: number, oneThread: boolean): Promise<ChildProcess> {
+  const [command, args] = oneThread
+    ? ['python3', ['-c', ONE_THREAD, String(port)]]
+    : ['moto_server', ['-H', '127.0.0.1', '-p', String(port)]];
+  const child = spawn(command, args, {
     env: { ...process.env, MOTO_ACCOUNT_ID: SAMPLE_ACCOUNT_ID },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -128,7 +128,8 @@ describe('one item under concurrent requests', function () {
     const bucket = 'race-replicas';
     before(async function () {
       requireMoto(this);
-      moto = await startMoto();
+      // S3's conditional writes are atomic; moto's are only when it serves one request at a time.
+      moto = await startMoto({ atomicWrites: true });
       // A plain bucket: moto mis-evaluates the module's TLS-only bucket policy (see test/support/moto.ts).
       await moto.s3.send(new CreateBucketCommand({ Bucket: bucket }));
       const env = { AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey };
