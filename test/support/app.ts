@@ -4,8 +4,17 @@ import type { UploadTuning } from '../../web/src/s3/bucket';
 import { startServer, type RunningServer, type StartOptions } from '../../web/src/server';
 import { startTestS3, type TestS3 } from './s3';
 
-/** Small parts so multipart behaviour (several parts, aborts between parts) shows with small files. */
-export const TEST_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 4, partsPerUpload: 2, streams: 4 };
+/**
+ * Small parts, and single requests only up to 8 MiB, so multipart behaviour (several parts, aborts between
+ * parts) shows with files of 10 MiB; both ways of sending a file are tested in upload-requests.spec.ts.
+ */
+export const TEST_TUNING: UploadTuning = {
+  partSize: 5 * 1024 * 1024,
+  singleRequestMaxBytes: 8 * 1024 * 1024,
+  partsInFlight: 4,
+  partsPerUpload: 2,
+  streams: 4,
+};
 
 /**
  * Starts the real app (config parsing included) against a bucket of an S3 server, on a free loopback port.

@@ -1,10 +1,26 @@
-/** An HTTP proxy in front of an S3 server that counts the requests going through it (to measure S3 cost). */
+/**
+ * An HTTP proxy in front of an S3 server that counts the requests going through it (to measure S3 cost) and
+ * records what each one was: method, path, headers, and the length and CRC32 of the body it carried.
+ */
 import http from 'node:http';
+import { crc32 } from 'node:zlib';
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, as sent. */
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  bodyBytes: number;
+  /** The body's CRC32 as S3 writes it in x-amz-checksum-crc32: base64 of the big-endian 32-bit value. */
+  bodyCrc32: string;
+}
 
 export interface CountingProxy {
   endpoint: string;
   /** Requests forwarded since the last reset. */
   readonly count: number;
+  /** The requests forwarded since the last reset, each recorded once its body has gone through. */
+  readonly requests: RecordedRequest[];
   reset(): void;
   close(): Promise<void>;
 }
@@ -13,8 +29,20 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let count = 0;
+  let requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     count++;
+    const recorded = { method: req.method!, url: req.url!, headers: req.headers, bodyBytes: 0, crc: 0 };
+    req.on('data', (chunk: Buffer) => {
+      recorded.bodyBytes += chunk.length;
+      recorded.crc = crc32(chunk, recorded.crc);
+    });
+    req.on('end', () => {
+      const digest = Buffer.alloc(4);
+      digest.writeUInt32BE(recorded.crc >>> 0);
+      const { crc: _, ...request } = recorded;
+      requests.push({ ...request, bodyCrc32: digest.toString('base64') });
+    });
     const forwarded = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -32,7 +60,13 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     get count() {
       return count;
     },
-    reset: () => (count = 0),
+    get requests() {
+      return requests;
+    },
+    reset: () => {
+      count = 0;
+      requests = [];
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

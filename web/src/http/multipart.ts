@@ -21,10 +21,16 @@ export interface SingleFileOptions {
 /** Room for multipart boundaries and part headers on top of the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
+/** The body's length as its Content-Length announces it (Node refuses a body longer than that), if it does. */
+export function declaredBodyBytes(req: IncomingMessage): number | undefined {
+  const declared = Number(req.headers['content-length']);
+  return req.headers['content-length'] !== undefined && Number.isSafeInteger(declared) ? declared : undefined;
+}
+
 /** Refuses, before reading a byte, a body that announces more than the limit can ever allow. */
 export function declaredSizeError(req: IncomingMessage, maxBytes: number, what: string): HttpError | undefined {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+  const declared = declaredBodyBytes(req);
+  if (declared !== undefined && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
     return new HttpError(413, `${what} is larger than the ${maxBytes}-byte limit`);
   }
   return undefined;

@@ -13,10 +13,19 @@ import { sniffImageType } from './sniff';
 export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 
+const MiB = 1024 * 1024;
 // Measured (docs/benchmarks.md): a lone upload with 4 parts in flight keeps pace with the SDK's own upload from
 // disk (lib-storage's default, also multer-s3's); 4 uploads streaming with 8 parts in flight between them
-// already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory budget.
-export const DEFAULT_UPLOAD_TUNING: UploadTuning = { partSize: 5 * 1024 * 1024, partsInFlight: 8, partsPerUpload: 4, streams: 4 };
+// already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory budget. Most
+// photos are under 16 MiB: one PutObject stores them in one request instead of four or more (create, parts,
+// complete), the AWS CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per streaming upload.
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
+  partSize: 5 * MiB,
+  singleRequestMaxBytes: 16 * MiB,
+  partsInFlight: 8,
+  partsPerUpload: 4,
+  streams: 4,
+};
 
 export interface StoredImage {
   key: string;
@@ -51,8 +60,9 @@ export class ImageStorage {
   /**
    * Stores the image read from `file` as `<keyStem>.<ext>` and resolves once S3 has committed it. An error
    * of `file` (the client went away, the file is too large) is rethrown as it is, after the abort.
+   * `atMostBytes`, when known (the request's length), lets a small file go to S3 in a single request.
    */
-  async store(file: Readable, keyStem: string): Promise<StoredImage> {
+  async store(file: Readable, keyStem: string, atMostBytes?: number): Promise<StoredImage> {
     const sniffed = await sniffImageType(file);
     if (sniffed.head.length === 0) throw new InvalidInputError(`${this.label} is empty`);
     if (!sniffed.ext) {
@@ -66,11 +76,14 @@ export class ImageStorage {
     if (!sniffed.ended) file.unshift(sniffed.head);
     const body = sniffed.ended ? Readable.from([sniffed.head]) : file;
 
+    const { partSize, singleRequestMaxBytes } = this.tuning;
+    // lib-storage sends one PutObject when the body ends within the first part.
+    const small = atMostBytes !== undefined && atMostBytes <= singleRequestMaxBytes;
     const upload = this.bucket.upload(
       key,
       body,
       { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL },
-      this.tuning.partSize,
+      small ? Math.max(partSize, atMostBytes) : partSize,
       this.budget,
     );
     file.once('error', (err) => {

@@ -38,6 +38,8 @@ export interface StreamingUpload {
 export interface UploadTuning {
   /** Bytes per S3 part (S3 accepts no less than 5 MiB). Memory is about partSize x parts in flight. */
   partSize: number;
+  /** A file known to be no larger than this is sent in one PutObject, buffered whole, instead of in parts. */
+  singleRequestMaxBytes: number;
   /** Parts in flight across all uploads of the process. */
   partsInFlight: number;
   /** Parts in flight for one upload at most. */
@@ -149,7 +151,15 @@ export class Bucket {
   ): StreamingUpload {
     const upload = new Upload({
       client: this.budgeted(budget),
-      params: { Bucket: this.name, Key: key, Body: body, ContentType: metadata.contentType, CacheControl: metadata.cacheControl },
+      params: {
+        Bucket: this.name,
+        Key: key,
+        Body: body,
+        ContentType: metadata.contentType,
+        CacheControl: metadata.cacheControl,
+        // Every part (or the one PutObject) carries its CRC32, which S3 verifies and keeps with the object.
+        ChecksumAlgorithm: 'CRC32',
+      },
       partSize,
       queueSize: budget.queueSize(),
       leavePartsOnError: false,

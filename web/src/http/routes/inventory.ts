@@ -5,7 +5,7 @@ import { parseItemId, parseItemInput, toPublicItem, type StoredItem } from '../.
 import type { InventoryService } from '../../inventory/service';
 import { methodNotAllowed } from '../errors';
 import { HttpError } from '../http-error';
-import { declaredSizeError, receiveSingleFile } from '../multipart';
+import { declaredBodyBytes, declaredSizeError, receiveSingleFile } from '../multipart';
 
 export const IMAGE_FIELD = 'image_file';
 /** The largest JSON body of POST /inventory (an item is a few hundred bytes). */
@@ -63,7 +63,8 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
           receiveSingleFile(
             req,
             { ...limits, abandon },
-            (file) => images.store(file, keyStem),
+            // The file is at most the whole body: a small one can go to S3 in a single request.
+            (file) => images.store(file, keyStem, declaredBodyBytes(req)),
             (image) => images.delete(image.key),
           ),
         ),

@@ -1,0 +1,102 @@
+/**
+ * What an image upload sends to S3, seen by a proxy between the app and s3rver: a file the request's length
+ * shows to be small goes in one PutObject, a larger or unannounced one in parts; every body that carries the
+ * image carries the CRC32 of exactly the bytes it sent and is sent unsigned, while every other request keeps
+ * its SHA-256 payload signature.
+ */
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import type { RunningServer } from '../../web/src/server';
+import { TEST_TUNING, startTestApp } from '../support/app';
+import { startCountingProxy, type CountingProxy, type RecordedRequest } from '../support/counting-proxy';
+import { makePng } from '../support/images';
+import { multipart, post } from '../support/multipart';
+import { startTestS3, type TestS3 } from '../support/s3';
+
+const MiB = 1024 * 1024;
+const SIGNED_PAYLOAD = /^[0-9a-f]{64}$/;
+
+describe('the requests an image upload sends to S3', function () {
+  this.timeout(60_000);
+  let s3: TestS3;
+  let proxy: CountingProxy;
+  let app: RunningServer;
+  // Noise does not compress: the file sizes are what they claim to be.
+  const between = makePng(1500, 1500, { noise: true }); // over one part, under the single-request limit
+  const larger = makePng(1800, 1800, { noise: true }); // over the single-request limit: two parts
+
+  before(async () => {
+    expect(between.length).to.be.within(TEST_TUNING.partSize + 1, TEST_TUNING.singleRequestMaxBytes - 64 * 1024);
+    expect(larger.length).to.be.within(TEST_TUNING.singleRequestMaxBytes + 1, 2 * TEST_TUNING.partSize);
+    s3 = await startTestS3();
+    proxy = await startCountingProxy(s3.endpoint);
+    app = await startTestApp({ endpoint: proxy.endpoint }, await s3.createBucket('requests'));
+  });
+  after(async () => {
+    await app?.close(1000);
+    await proxy?.close();
+    await s3?.stop();
+  });
+
+  /** Uploads `file` to item 1 and returns the requests that wrote image bytes, with the stored key. */
+  async function upload(file: Buffer, options: { chunked?: boolean } = {}) {
+    const { body, contentType } = multipart([{ field: 'image_file', filename: 'photo.png', contentType: 'image/png', data: file }]);
+    proxy.reset();
+    const res = await post(`${app.url}/inventory/1/image`, body, contentType, options);
+    expect(res.status, JSON.stringify(res.json)).to.equal(200);
+    const sent = [...proxy.requests]; // before the read-back below, which goes through the proxy too
+    const key = new URL(res.json.image_url as string).pathname.split('/').slice(2).join('/');
+    const toImage = sent.filter((r) => new URL(r.url, 'http://s3').pathname.endsWith(`/${key}`));
+    const stored = await fetch(res.json.image_url as string);
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await stored.arrayBuffer()))
+        .digest('hex'),
+    ).to.equal(createHash('sha256').update(file).digest('hex'));
+    return { toImage, others: sent.filter((r) => !toImage.includes(r)) };
+  }
+
+  const query = (r: RecordedRequest) => new URL(r.url, 'http://s3').searchParams;
+  const isPart = (r: RecordedRequest) => r.method === 'PUT' && query(r).has('partNumber');
+  /** The UploadPart requests, in part order (the proxy records them as their bodies end). */
+  const partsOf = (requests: RecordedRequest[]) =>
+    requests.filter(isPart).sort((a, b) => Number(query(a).get('partNumber')) - Number(query(b).get('partNumber')));
+  const expectChecksummedAndUnsigned = (r: RecordedRequest) => {
+    expect(r.headers['x-amz-checksum-crc32'], `${r.method} ${r.url}`).to.equal(r.bodyCrc32);
+    expect(r.headers['x-amz-content-sha256']).to.equal('UNSIGNED-PAYLOAD');
+    expect(r.headers['authorization']).to.match(/SignedHeaders=[^,]*x-amz-checksum-crc32/);
+  };
+
+  it('a file announced under the single-request limit goes in one PutObject, with its CRC32', async () => {
+    const { toImage } = await upload(between);
+    expect(toImage.map((r) => `${r.method} ${isPart(r) || query(r).has('uploads') ? 'in parts' : 'whole'}`)).to.deep.equal(['PUT whole']);
+    expect(toImage[0]!.bodyBytes).to.equal(between.length);
+    expectChecksummedAndUnsigned(toImage[0]!);
+  });
+
+  it('a larger file goes in parts, each with the CRC32 of its own bytes', async () => {
+    const { toImage } = await upload(larger);
+    const create = toImage.find((r) => r.method === 'POST' && query(r).has('uploads'));
+    expect(create?.headers['x-amz-checksum-algorithm']).to.equal('CRC32');
+    const parts = partsOf(toImage);
+    expect(parts.map((r) => r.bodyBytes)).to.deep.equal([TEST_TUNING.partSize, larger.length - TEST_TUNING.partSize]);
+    parts.forEach(expectChecksummedAndUnsigned);
+    expect(toImage.some((r) => r.method === 'POST' && query(r).has('uploadId'))).to.equal(true); // completed
+  });
+
+  it('a file of unknown length (a chunked request) goes in parts, however small it turns out', async () => {
+    const { toImage } = await upload(between, { chunked: true });
+    expect(partsOf(toImage).map((r) => r.bodyBytes)).to.deep.equal([TEST_TUNING.partSize, between.length - TEST_TUNING.partSize]);
+  });
+
+  it('the other requests: a checksummed one (DeleteObjects) goes unsigned, the rest keep their SHA-256 payload signature', async () => {
+    await upload(between);
+    const { others } = await upload(larger); // replaces the image: the old one is deleted
+    const itemWrite = others.find((r) => r.method === 'PUT' && r.url.includes('inventory/1.json'));
+    expect(itemWrite?.headers['x-amz-content-sha256'], others.map((r) => `${r.method} ${r.url}`).join('\n')).to.match(SIGNED_PAYLOAD);
+    for (const r of others) {
+      if (r.headers['x-amz-checksum-crc32'] !== undefined) expectChecksummedAndUnsigned(r);
+      else expect(r.headers['x-amz-content-sha256'], `${r.method} ${r.url}`).to.match(SIGNED_PAYLOAD);
+    }
+  });
+});
