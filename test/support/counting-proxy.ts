@@ -32,16 +32,16 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   let requests: RecordedRequest[] = [];
   const server = http.createServer((req, res) => {
     count++;
-    const recorded = { method: req.method!, url: req.url!, headers: req.headers, bodyBytes: 0, crc: 0 };
+    let bodyBytes = 0;
+    let crc = 0;
     req.on('data', (chunk: Buffer) => {
-      recorded.bodyBytes += chunk.length;
-      recorded.crc = crc32(chunk, recorded.crc);
+      bodyBytes += chunk.length;
+      crc = crc32(chunk, crc);
     });
     req.on('end', () => {
       const digest = Buffer.alloc(4);
-      digest.writeUInt32BE(recorded.crc >>> 0);
-      const { crc: _, ...request } = recorded;
-      requests.push({ ...request, bodyCrc32: digest.toString('base64') });
+      digest.writeUInt32BE(crc >>> 0);
+      requests.push({ method: req.method!, url: req.url!, headers: req.headers, bodyBytes, bodyCrc32: digest.toString('base64') });
     });
     const forwarded = http.request(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },

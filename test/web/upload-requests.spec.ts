@@ -13,7 +13,6 @@ import { makePng } from '../support/images';
 import { multipart, post } from '../support/multipart';
 import { startTestS3, type TestS3 } from '../support/s3';
 
-const MiB = 1024 * 1024;
 const SIGNED_PAYLOAD = /^[0-9a-f]{64}$/;
 
 describe('the requests an image upload sends to S3', function () {
