@@ -36,14 +36,23 @@ const BASELINE: Case = 'sdk-multipart';
 type Case = (typeof ALL_CASES)[number];
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const QUICK = process.argv.includes('--quick');
-/** For tuning: --sizes=10,1024 --cases=limit,app run a subset once (add --concurrency for that run) and write nothing. */
+/**
+ * For tuning: --sizes=10,1024 --cases=sdk-multipart,app run a subset once (--runs=3 for more; add --concurrency
+ * for that run) and write nothing.
+ */
 const PARTIAL = Boolean(flag('sizes') || flag('cases'));
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
 const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
-const RUNS = (size: number) => (QUICK || PARTIAL ? 1 : size >= 1024 ? 3 : 5);
+const RUNS = (size: number) => (flag('runs') ? Number(flag('runs')) : QUICK || PARTIAL ? 1 : size >= 1024 ? 3 : 5);
 const BUCKET = 'bench';
 const BUILD = path.join(ROOT, '.bench-build');
 const compiled = (file: string) => path.join(BUILD, file);
+/** The app runs as in production: `npm run start:prod`'s node flags (the Dockerfile's CMD is the same). */
+const APP_ARGS = (() => {
+  const [node, ...args] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ');
+  if (node !== 'node' || args.at(-1) !== 'web/dist/server.js') throw new Error('start:prod is no longer node [flags] web/dist/server.js');
+  return [...args.slice(0, -1), compiled('web/src/server.js')];
+})();
 
 process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
@@ -168,7 +177,7 @@ async function runCase(
 
   const server =
     kind === 'app'
-      ? await startServer([compiled('web/src/server.js')], {
+      ? await startServer(APP_ARGS, {
           ...s3env,
           PORT: '0',
           PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`,
@@ -199,7 +208,7 @@ async function concurrent(
   s3env: NodeJS.ProcessEnv,
   s3: ReturnType<typeof createS3Client>,
 ) {
-  const server = await startServer([compiled('web/src/server.js')], {
+  const server = await startServer(APP_ARGS, {
     ...s3env,
     PORT: '0',
     PUBLIC_BASE_URL: `${s3env.S3_ENDPOINT}/${BUCKET}`,
@@ -286,7 +295,7 @@ async function main() {
       QUICK || PARTIAL
         ? undefined
         : await benchInventoryList(s3, embedded.endpoint, async (env) => {
-            const server = await startServer([compiled('web/src/server.js')], env);
+            const server = await startServer(APP_ARGS, env);
             return { url: server.url, stop: () => stop(server.child) };
           });
     for (const l of lists ?? [])
@@ -419,7 +428,7 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
   const generated = [
     begin,
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. Part size ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB; parts in flight: up to ${DEFAULT_UPLOAD_TUNING.partsPerUpload} per upload, ${DEFAULT_UPLOAD_TUNING.partsInFlight} for the whole app.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}. The app: \`node ${APP_ARGS.slice(0, -1).join(' ')}\`, files up to ${DEFAULT_UPLOAD_TUNING.singleRequestMaxBytes / MiB} MiB in one PutObject, larger ones in ${DEFAULT_UPLOAD_TUNING.partSize / MiB} MiB parts, up to ${DEFAULT_UPLOAD_TUNING.partsPerUpload} in flight per upload and ${DEFAULT_UPLOAD_TUNING.partsInFlight} for the whole app.`,
     '',
     '### Uploads',
     '',

@@ -170,7 +170,10 @@ describe('docker compose setup', () => {
     expect(dockerfile).to.match(/^EXPOSE 8080$/m);
     expect(dockerfile).to.match(/^HEALTHCHECK [\s\S]*\/healthcheck/m);
     expect(dockerfile).to.match(/npm ci --omit=dev/);
-    expect(dockerfile).to.match(/^CMD \["node", "web\/dist\/server\.js"\]$/m);
+    // The image runs exactly `npm run start:prod`, the command the benchmark measures.
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    expect(cmd.join(' ')).to.equal(JSON.parse(read('package.json')).scripts['start:prod']);
+    expect(cmd.at(-1)).to.equal('web/dist/server.js');
     expect(read('.dockerignore')).to.match(/^\*\*\/node_modules$/m);
   });
 
