@@ -5,7 +5,8 @@
  *   sdk-multipart  the SDK's own multipart upload (lib-storage, its defaults) straight from disk, no HTTP hop
  *   sdk-put-object one PutObject of the whole file read from disk: this server's real bound (it re-reads and
  *                  concatenates every part when a multipart upload completes)
- *   app            this app: multipart POST -> Express 5 + busboy -> lib-storage, streamed
+ *   app            this app, run as `npm run start:prod` runs it: multipart POST -> Express 5 + busboy ->
+ *                  lib-storage (one PutObject up to 16 MiB, streamed parts above)
  *   multer-memory  multer memoryStorage + one PutObject (the tutorial recipe)
  *   multer-s3      the multer-s3 middleware (streams through lib-storage too)
  * Every case runs in a fresh process whose peak RSS (VmHWM) is read at the end, and every stored object is
