@@ -59,11 +59,21 @@ process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
 process.env.AWS_REGION = 'us-east-1';
 
+/** CPU seconds (user + system) spent during the timed upload by each process that takes part in it. */
+interface CpuSeconds {
+  /** The process that sends to S3: the app, a peer, or the SDK's uploader. */
+  uploader: number;
+  s3rver: number;
+  /** This process, which streams the file to the server (nothing in the SDK cases). */
+  client: number;
+}
+
 interface Measurement {
   size: number;
   case: Case;
   seconds: number;
   peakRssMB: number;
+  cpu: CpuSeconds;
   sha256Ok: boolean;
 }
 
@@ -86,6 +96,29 @@ async function makeFile(dir: string, mib: number): Promise<{ file: string; sha25
   for (let left = mib * MiB - header.length; left > 0; left -= MiB) await write(randomBytes(Math.min(MiB, left)));
   await new Promise<void>((resolve) => out.end(resolve));
   return { file, sha256: hash.digest('hex'), bytes: statSync(file).size };
+}
+
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** CPU seconds a process has used so far (utime + stime in /proc/<pid>/stat). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); // after "pid (comm) "
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+const ownCpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
+
+/** Reads every participant's CPU clock now; calling the result gives what each spent since. */
+function cpuMeter(uploaderPid?: number): () => Omit<CpuSeconds, 'uploader'> & { uploader?: number } {
+  const start = { uploader: uploaderPid && cpuSecondsOf(uploaderPid), s3rver: cpuSecondsOf(s3rverPid), client: ownCpuSeconds() };
+  return () => ({
+    uploader: uploaderPid ? cpuSecondsOf(uploaderPid) - start.uploader! : undefined,
+    s3rver: cpuSecondsOf(s3rverPid) - start.s3rver,
+    client: ownCpuSeconds() - start.client,
+  });
 }
 
 function peakRssMB(child: ChildProcess): number {
@@ -152,6 +185,7 @@ async function sha256OfStoredThenDelete(s3: ReturnType<typeof createS3Client>, k
 }
 
 let warmUpFile = '';
+let s3rverPid = 0;
 
 async function runCase(
   kind: Case,
@@ -170,10 +204,18 @@ async function runCase(
     });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
+    const cpu = cpuMeter();
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const spent = cpu();
     if (code !== 0) throw new Error(`direct upload failed with ${code}`);
-    const { seconds, peakRssMB } = JSON.parse(out) as { seconds: number; peakRssMB: number };
-    return { case: kind, seconds, peakRssMB, sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256 };
+    const { seconds, peakRssMB, cpuSeconds } = JSON.parse(out) as { seconds: number; peakRssMB: number; cpuSeconds: number };
+    return {
+      case: kind,
+      seconds,
+      peakRssMB,
+      cpu: { ...spent, uploader: cpuSeconds },
+      sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256,
+    };
   }
 
   const server =
@@ -192,13 +234,21 @@ async function runCase(
     // (For the app, to another item: the timed upload is item 1's first image; a replacement adds one DELETE.)
     const warmUp = await postFile(kind === 'app' ? `${server.url}/inventory/2/image` : url, warmUpFile, statSync(warmUpFile).size);
     if (warmUp.status !== 200) throw new Error(`${kind}: warm-up answered HTTP ${warmUp.status} ${JSON.stringify(warmUp.json)}`);
+    const cpu = cpuMeter(server.child.pid!);
     const started = process.hrtime.bigint();
     const res = await postFile(url, input.file, input.bytes);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const spent = cpu();
     if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
     const peak = peakRssMB(server.child);
     const key = kind === 'app' ? new URL(res.json.image_url).pathname.replace(`/${BUCKET}/`, '') : res.json.key;
-    return { case: kind, seconds, peakRssMB: peak, sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256 };
+    return {
+      case: kind,
+      seconds,
+      peakRssMB: peak,
+      cpu: { ...spent, uploader: spent.uploader! },
+      sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256,
+    };
   } finally {
     await stop(server.child);
   }
@@ -253,6 +303,7 @@ async function main() {
   });
   const work = await mkdtemp(path.join(tmpdir(), 'upload-bench-'));
   const embedded = await startEmbeddedS3({ port: 0, directory: path.join(work, 's3') });
+  s3rverPid = embedded.process.pid!;
   const s3 = createS3Client({ region: 'us-east-1', endpoint: embedded.endpoint, forcePathStyle: true });
   await ensureBucket(s3, BUCKET);
   const s3env = { S3_ENDPOINT: embedded.endpoint, S3_BUCKET: BUCKET };
@@ -270,7 +321,7 @@ async function main() {
           const m = await runCase(kind, input, s3env, s3);
           results.push({ size, ...m });
           console.error(
-            `${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`,
+            `${size} MiB  ${kind.padEnd(13)} run ${run + 1}: ${m.seconds.toFixed(2)} s, ${(size / m.seconds).toFixed(1)} MiB/s, peak RSS ${m.peakRssMB.toFixed(0)} MB, CPU s ${formatCpu(m.cpu)}, sha256 ${m.sha256Ok ? 'ok' : 'MISMATCH'}`,
           );
         }
       }
@@ -311,6 +362,8 @@ async function main() {
   }
 }
 
+const formatCpu = (cpu: CpuSeconds) => `${cpu.uploader.toFixed(2)} / ${cpu.s3rver.toFixed(2)} / ${cpu.client.toFixed(2)}`;
+
 interface Row {
   size: number;
   case: Case;
@@ -318,6 +371,7 @@ interface Row {
   mibPerSecond: number;
   ratio: number;
   peakRssMB: number;
+  cpu: CpuSeconds;
   sha256Ok: boolean;
   runs: number;
 }
@@ -336,6 +390,11 @@ function summarize(results: Measurement[]): Row[] {
         mibPerSecond: size / seconds,
         ratio: limitSeconds / seconds,
         peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+        cpu: {
+          uploader: median(runs.map((r) => r.cpu.uploader)),
+          s3rver: median(runs.map((r) => r.cpu.s3rver)),
+          client: median(runs.map((r) => r.cpu.client)),
+        },
         sha256Ok: runs.every((r) => r.sha256Ok),
         runs: runs.length,
       });
@@ -350,11 +409,11 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
   const machine = `${os.cpus().length} cores (${cpu}), ${(os.totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const label = (size: number) => (size >= 1024 ? `${size / 1024} GiB` : `${size} MiB`);
   const table = [
-    `| file | case | seconds (median) | MiB/s | ratio to ${BASELINE} | peak RSS (MB) | sha256 | runs |`,
-    '|---:|---|---:|---:|---:|---:|:---:|---:|',
+    `| file | case | seconds (median) | MiB/s | ratio to ${BASELINE} | peak RSS (MB) | CPU seconds: uploader / s3rver / client (medians) | sha256 | runs |`,
+    '|---:|---|---:|---:|---:|---:|---:|:---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${label(r.size)} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`,
+        `| ${label(r.size)} | ${r.case} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(1)} | ${r.ratio.toFixed(2)} | ${r.peakRssMB.toFixed(0)} | ${formatCpu(r.cpu)} | ${r.sha256Ok ? 'ok' : '**mismatch**'} | ${r.runs} |`,
     ),
   ].join('\n');
   const concurrencyText = concurrency

@@ -15,14 +15,16 @@ async function main() {
   const s3 = createS3Client({ region: 'us-east-1', endpoint: process.env.S3_ENDPOINT, forcePathStyle: true });
   const params = { Bucket: process.env.S3_BUCKET!, Key: key!, ContentType: 'image/png' };
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   if (mode === 'put-object') {
     await s3.send(new PutObjectCommand({ ...params, Body: await readFile(file!) }));
   } else {
     await new Upload({ client: s3, params: { ...params, Body: createReadStream(file!, { highWaterMark: 1024 * 1024 }) } }).done();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { user, system } = process.cpuUsage(cpuBefore);
   const peakRssMB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024;
-  console.log(JSON.stringify({ seconds, peakRssMB }));
+  console.log(JSON.stringify({ seconds, peakRssMB, cpuSeconds: (user + system) / 1e6 }));
   s3.destroy();
 }
 

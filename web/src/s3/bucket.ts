@@ -157,7 +157,8 @@ export class Bucket {
         Body: body,
         ContentType: metadata.contentType,
         CacheControl: metadata.cacheControl,
-        // Every part (or the one PutObject) carries its CRC32, which S3 verifies and keeps with the object.
+        // Every part (or the one PutObject) carries its CRC32, which S3 verifies and keeps with the object. lib-storage
+        // sends buffers, so the checksum goes in a header (no aws-chunked body, see client.ts).
         ChecksumAlgorithm: 'CRC32',
       },
       partSize,

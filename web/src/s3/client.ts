@@ -25,8 +25,9 @@ export function createS3Client(settings: S3Settings): S3Client {
     region: settings.region,
     endpoint: settings.endpoint,
     forcePathStyle: settings.forcePathStyle,
-    // Only checksum when an operation demands it. The SDK's default (WHEN_SUPPORTED) sends streamed
-    // bodies with aws-chunked framing, which S3-compatible servers such as s3rver store verbatim:
+    // Only checksum when an operation demands it or a call asks for it (image uploads ask for CRC32; their
+    // bodies are buffers, so the checksum travels in a header). The SDK's default (WHEN_SUPPORTED) would send
+    // streamed bodies with aws-chunked framing, which S3-compatible servers such as s3rver store verbatim:
     // silently corrupted objects. Against AWS and LocalStack this setting is harmless.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
