@@ -111,14 +111,10 @@ const ownCpuSeconds = () => {
   return (user + system) / 1e6;
 };
 
-/** Reads every participant's CPU clock now; calling the result gives what each spent since. */
-function cpuMeter(uploaderPid?: number): () => Omit<CpuSeconds, 'uploader'> & { uploader?: number } {
-  const start = { uploader: uploaderPid && cpuSecondsOf(uploaderPid), s3rver: cpuSecondsOf(s3rverPid), client: ownCpuSeconds() };
-  return () => ({
-    uploader: uploaderPid ? cpuSecondsOf(uploaderPid) - start.uploader! : undefined,
-    s3rver: cpuSecondsOf(s3rverPid) - start.s3rver,
-    client: ownCpuSeconds() - start.client,
-  });
+/** Starts s3rver's and this process's CPU clocks; calling the result gives what each spent since. */
+function s3rverAndClientCpu(): () => Omit<CpuSeconds, 'uploader'> {
+  const start = { s3rver: cpuSecondsOf(s3rverPid), client: ownCpuSeconds() };
+  return () => ({ s3rver: cpuSecondsOf(s3rverPid) - start.s3rver, client: ownCpuSeconds() - start.client });
 }
 
 function peakRssMB(child: ChildProcess): number {
@@ -204,7 +200,7 @@ async function runCase(
     });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
-    const cpu = cpuMeter();
+    const cpu = s3rverAndClientCpu();
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const spent = cpu();
     if (code !== 0) throw new Error(`direct upload failed with ${code}`);
@@ -234,11 +230,12 @@ async function runCase(
     // (For the app, to another item: the timed upload is item 1's first image; a replacement adds one DELETE.)
     const warmUp = await postFile(kind === 'app' ? `${server.url}/inventory/2/image` : url, warmUpFile, statSync(warmUpFile).size);
     if (warmUp.status !== 200) throw new Error(`${kind}: warm-up answered HTTP ${warmUp.status} ${JSON.stringify(warmUp.json)}`);
-    const cpu = cpuMeter(server.child.pid!);
+    const cpu = s3rverAndClientCpu();
+    const uploaderCpu = cpuSecondsOf(server.child.pid!);
     const started = process.hrtime.bigint();
     const res = await postFile(url, input.file, input.bytes);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const spent = cpu();
+    const spent = { ...cpu(), uploader: cpuSecondsOf(server.child.pid!) - uploaderCpu };
     if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
     const peak = peakRssMB(server.child);
     const key = kind === 'app' ? new URL(res.json.image_url).pathname.replace(`/${BUCKET}/`, '') : res.json.key;
@@ -246,7 +243,7 @@ async function runCase(
       case: kind,
       seconds,
       peakRssMB: peak,
-      cpu: { ...spent, uploader: spent.uploader! },
+      cpu: spent,
       sha256Ok: (await sha256OfStoredThenDelete(s3, key)) === input.sha256,
     };
   } finally {
