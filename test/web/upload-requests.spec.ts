@@ -1,8 +1,8 @@
 /**
  * What an image upload sends to S3, seen by a proxy between the app and s3rver: a file the request's length
- * shows to be small goes in one PutObject, a larger or unannounced one in parts; every body that carries the
- * image carries the CRC32 of exactly the bytes it sent and is sent unsigned, while every other request keeps
- * its SHA-256 payload signature.
+ * (or the upload limit) shows to be small goes in one PutObject, a larger or unannounced one in parts, large
+ * enough to stay within S3's 10,000; every body that carries the image carries the CRC32 of exactly the bytes
+ * it sent and is sent unsigned, while every other request keeps its SHA-256 payload signature.
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
@@ -37,11 +37,11 @@ describe('the requests an image upload sends to S3', function () {
     await s3?.stop();
   });
 
-  /** Uploads `file` to item 1 and returns the requests that wrote image bytes, with the stored key. */
-  async function upload(file: Buffer, options: { chunked?: boolean } = {}) {
+  /** Uploads `file` to item 1 and returns the requests that wrote image bytes, and the others. */
+  async function upload(file: Buffer, options: { chunked?: boolean; to?: RunningServer } = {}) {
     const { body, contentType } = multipart([{ field: 'image_file', filename: 'photo.png', contentType: 'image/png', data: file }]);
     proxy.reset();
-    const res = await post(`${app.url}/inventory/1/image`, body, contentType, options);
+    const res = await post(`${(options.to ?? app).url}/inventory/1/image`, body, contentType, options);
     expect(res.status, JSON.stringify(res.json)).to.equal(200);
     const sent = [...proxy.requests]; // before the read-back below, which goes through the proxy too
     const key = new URL(res.json.image_url as string).pathname.split('/').slice(2).join('/');
@@ -86,6 +86,33 @@ describe('the requests an image upload sends to S3', function () {
   it('a file of unknown length (a chunked request) goes in parts, however small it turns out', async () => {
     const { toImage } = await upload(between, { chunked: true });
     expect(partsOf(toImage).map((r) => r.bodyBytes)).to.deep.equal([TEST_TUNING.partSize, between.length - TEST_TUNING.partSize]);
+  });
+
+  describe('the upload limit bounds the file too', () => {
+    const withLimit = async (maxUploadBytes: number, run: (limited: RunningServer) => Promise<void>) => {
+      const limited = await startTestApp({ endpoint: proxy.endpoint }, await s3.createBucket('limit'), {
+        MAX_UPLOAD_BYTES: String(maxUploadBytes),
+      });
+      try {
+        await run(limited);
+      } finally {
+        await limited.close(1000);
+      }
+    };
+
+    it('under the single-request limit, a chunked request goes in one PutObject', () =>
+      withLimit(TEST_TUNING.singleRequestMaxBytes, async (limited) => {
+        const { toImage } = await upload(between, { chunked: true, to: limited });
+        expect(toImage.map((r) => `${r.method} ${isPart(r) ? 'part' : 'whole'}`)).to.deep.equal(['PUT whole']);
+      }));
+
+    it('over 10,000 parts of the usual size (60 GiB), parts grow so that 10,000 hold the largest file', () =>
+      withLimit(60 * 1024 ** 3, async (limited) => {
+        const { toImage } = await upload(larger, { chunked: true, to: limited });
+        const partSize = Math.ceil((60 * 1024 ** 3) / 10_000);
+        expect(partSize).to.be.greaterThan(TEST_TUNING.partSize);
+        expect(partsOf(toImage).map((r) => r.bodyBytes)).to.deep.equal([partSize, larger.length - partSize]);
+      }));
   });
 
   it('the other requests: a checksummed one (DeleteObjects) goes unsigned, the rest keep their SHA-256 payload signature', async () => {

@@ -14,6 +14,8 @@ export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 
 const MiB = 1024 * 1024;
+/** S3 takes at most this many parts per multipart upload. */
+const MAX_PARTS = 10_000;
 // Measured (docs/benchmarks.md): a lone upload with 4 parts in flight keeps pace with the SDK's own upload from
 // disk (lib-storage's default, also multer-s3's); 4 uploads streaming with 8 parts in flight between them
 // already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory budget. Most
@@ -60,9 +62,10 @@ export class ImageStorage {
   /**
    * Stores the image read from `file` as `<keyStem>.<ext>` and resolves once S3 has committed it. An error
    * of `file` (the client went away, the file is too large) is rethrown as it is, after the abort.
-   * `atMostBytes`, when known (the request's length), lets a small file go to S3 in a single request.
+   * `atMostBytes` is the most the file can be (the request's declared length, or the upload limit): a small
+   * file goes to S3 in a single request, a huge one in parts large enough to stay within S3's 10,000.
    */
-  async store(file: Readable, keyStem: string, atMostBytes?: number): Promise<StoredImage> {
+  async store(file: Readable, keyStem: string, atMostBytes: number): Promise<StoredImage> {
     const sniffed = await sniffImageType(file);
     if (sniffed.head.length === 0) throw new InvalidInputError(`${this.label} is empty`);
     if (!sniffed.ext) {
@@ -76,14 +79,11 @@ export class ImageStorage {
     if (!sniffed.ended) file.unshift(sniffed.head);
     const body = sniffed.ended ? Readable.from([sniffed.head]) : file;
 
-    const { partSize, singleRequestMaxBytes } = this.tuning;
-    // lib-storage sends one PutObject when the body ends within the first part.
-    const small = atMostBytes !== undefined && atMostBytes <= singleRequestMaxBytes;
     const upload = this.bucket.upload(
       key,
       body,
       { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL },
-      small ? Math.max(partSize, atMostBytes) : partSize,
+      this.partSizeFor(atMostBytes),
       this.budget,
     );
     file.once('error', (err) => {
@@ -102,6 +102,17 @@ export class ImageStorage {
       throw sourceError;
     }
     return { key, contentType: sniffed.mime! };
+  }
+
+  /**
+   * lib-storage sends one PutObject when the body ends within the first part, so a part as large as the whole
+   * file makes a single request. Above 48.8 GiB (10,000 parts of 5 MiB) parts grow, and so does the memory of
+   * each part in flight: the price of a MAX_UPLOAD_BYTES that large.
+   */
+  private partSizeFor(atMostBytes: number): number {
+    const { partSize, singleRequestMaxBytes } = this.tuning;
+    if (atMostBytes <= singleRequestMaxBytes) return Math.max(partSize, atMostBytes);
+    return Math.max(partSize, Math.ceil(atMostBytes / MAX_PARTS));
   }
 
   list(prefix: string): Promise<ListedObject[]> {

@@ -63,8 +63,8 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
           receiveSingleFile(
             req,
             { ...limits, abandon },
-            // The file is at most the whole body: a small one can go to S3 in a single request.
-            (file) => images.store(file, keyStem, declaredBodyBytes(req)),
+            // The file is no larger than the body, nor than the limit: what decides how it is sent to S3.
+            (file) => images.store(file, keyStem, Math.min(declaredBodyBytes(req) ?? Infinity, options.maxUploadBytes)),
             (image) => images.delete(image.key),
           ),
         ),
