@@ -39,7 +39,7 @@ const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=
 const QUICK = process.argv.includes('--quick');
 /**
  * For tuning: --sizes=10,1024 --cases=sdk-multipart,app run a subset once (--runs=3 for more; add --concurrency
- * for that run) and write nothing.
+ * or --lists for those runs) and write nothing.
  */
 const PARTIAL = Boolean(flag('sizes') || flag('cases'));
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
@@ -341,7 +341,7 @@ async function main() {
             return c;
           })();
     const lists =
-      QUICK || PARTIAL
+      (QUICK || PARTIAL) && !process.argv.includes('--lists')
         ? undefined
         : await benchInventoryList(s3, embedded.endpoint, async (env) => {
             const server = await startServer(APP_ARGS, env);
