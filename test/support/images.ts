@@ -1,18 +1,9 @@
+import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 
-const crcTable = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-const crc32 = (buf: Buffer) => {
-  let c = 0xffffffff;
-  for (const byte of buf) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-};
 const chunk = (type: string, data: Buffer) => {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);
@@ -53,3 +44,11 @@ export function makePng(width: number, height: number, options: { noise?: boolea
 
 export const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name));
 export const sha256 = (data: Buffer | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** Fetches an image anonymously by its public URL, as a browser would, and checks it is exactly `data`. */
+export async function expectServedExactly(imageUrl: string, data: Buffer, contentType?: string): Promise<void> {
+  const res = await fetch(imageUrl);
+  expect(res.status, imageUrl).to.equal(200);
+  if (contentType) expect(res.headers.get('content-type')).to.equal(contentType);
+  expect(sha256(Buffer.from(await res.arrayBuffer()))).to.equal(sha256(data));
+}

@@ -59,7 +59,12 @@ export function post(url: string, body: Buffer, contentType: string, options: { 
   });
 }
 
-export function uploadImage(baseUrl: string, id: number | string, part: Omit<FilePart, 'field'> & { field?: string }) {
+export function uploadImage(
+  baseUrl: string,
+  id: number | string,
+  part: Omit<FilePart, 'field'> & { field?: string },
+  options: { chunked?: boolean } = {},
+) {
   const { body, contentType } = multipart([{ field: 'image_file', ...part }]);
-  return post(`${baseUrl}/inventory/${id}/image`, body, contentType);
+  return post(`${baseUrl}/inventory/${id}/image`, body, contentType, options);
 }

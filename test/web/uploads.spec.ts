@@ -1,7 +1,7 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import net from 'node:net';
-import { fixture, makePng, sha256 } from '../support/images';
+import { expectServedExactly, fixture, makePng } from '../support/images';
 import { appPerTest } from '../support/app';
 import { multipart, post, uploadImage } from '../support/multipart';
 
@@ -14,14 +14,6 @@ describe('image uploads (streamed to s3rver)', () => {
   const itemImage = async (id: number) =>
     ((await (await fetch(`${ctx.app.url}/inventory/${id}`)).json()) as { image_url: string | null }).image_url;
 
-  async function expectStoredExactly(imageUrl: string, data: Buffer, contentType: string) {
-    // Anonymous GET by public URL, as a browser would load it.
-    const res = await fetch(imageUrl);
-    expect(res.status).to.equal(200);
-    expect(res.headers.get('content-type')).to.equal(contentType);
-    expect(sha256(Buffer.from(await res.arrayBuffer()))).to.equal(sha256(data));
-  }
-
   it('stores a PNG under a server-made key and serves the exact bytes by public URL', async () => {
     const png = makePng(64, 48);
     const res = await uploadImage(ctx.app.url, 1, { filename: '../../etc/passwd.png', contentType: 'image/png', data: png });
@@ -30,7 +22,7 @@ describe('image uploads (streamed to s3rver)', () => {
     const key = keyOf(res.json.image_url);
     expect(key).to.match(KEY_PATTERN);
     expect(res.json.image_url).to.equal(`${ctx.s3.endpoint}/${ctx.bucket}/${key}`);
-    await expectStoredExactly(res.json.image_url, png, 'image/png');
+    await expectServedExactly(res.json.image_url, png, 'image/png');
     const head = await ctx.s3.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key }));
     expect(head.CacheControl).to.equal('public, max-age=31536000, immutable');
   });
@@ -40,7 +32,7 @@ describe('image uploads (streamed to s3rver)', () => {
     const res = await uploadImage(ctx.app.url, 1, { filename: 'photo.png', contentType: 'image/png', data: jpeg });
     expect(res.status).to.equal(200);
     expect(keyOf(res.json.image_url)).to.match(/\.jpg$/);
-    await expectStoredExactly(res.json.image_url, jpeg, 'image/jpeg');
+    await expectServedExactly(res.json.image_url, jpeg, 'image/jpeg');
   });
 
   it('streams a multi-part upload (larger than one S3 part) intact', async () => {
@@ -48,7 +40,7 @@ describe('image uploads (streamed to s3rver)', () => {
     expect(big.length).to.be.greaterThan(5 * 1024 * 1024);
     const res = await uploadImage(ctx.app.url, 1, { filename: 'big.png', data: big });
     expect(res.status).to.equal(200);
-    await expectStoredExactly(res.json.image_url, big, 'image/png');
+    await expectServedExactly(res.json.image_url, big, 'image/png');
   });
 
   describe('rejections leave nothing under images/', () => {
