@@ -1,7 +1,8 @@
 /**
  * GET /inventory with 100, 500 and 2,000 items: latency (the first load of a process, then loads with nothing
- * changed), S3 requests per load (counted by a proxy between the app and S3), and 20 users loading at once.
- * The app runs compiled, in its own process, as in the upload cases.
+ * changed), S3 requests per load (counted by a proxy between the app and S3), a load right after a second app
+ * process changed an item, and 20 users loading at once right after another change. Both apps run compiled,
+ * each in its own process, as in the upload cases; every load after a change is checked to show it.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ensureBucket } from '../web/src/dev/embedded-s3';
@@ -14,10 +15,10 @@ export interface ListMeasurement {
   /** Median of several loads with nothing changed. */
   unchangedMs: number;
   unchangedRequests: number;
-  /** A load after another process changed one item. */
+  /** A load after another app process changed one item. */
   afterOneChangeMs: number;
   afterOneChangeRequests: number;
-  /** The slowest of 20 loads started at once. */
+  /** The slowest of 20 loads started at once, right after another app process changed one item. */
   twentyAtOnceMaxMs: number;
 }
 
@@ -45,32 +46,45 @@ export async function benchInventoryList(
       await Promise.all(Array.from({ length: Math.min(100, items - i) }, (_, j) => put(i + j + 1, `Item ${i + j + 1}`)));
 
     const proxy = await startCountingProxy(s3Endpoint);
-    const app = await startApp({
-      S3_ENDPOINT: proxy.endpoint,
-      S3_BUCKET: bucket,
-      PUBLIC_BASE_URL: `${s3Endpoint}/${bucket}`,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-    });
+    const env = { S3_BUCKET: bucket, PUBLIC_BASE_URL: `${s3Endpoint}/${bucket}`, PORT: '0', LOG_LEVEL: 'info' };
+    const app = await startApp({ ...env, S3_ENDPOINT: proxy.endpoint });
+    const otherReplica = await startApp({ ...env, S3_ENDPOINT: s3Endpoint });
     try {
+      const list = async () => {
+        const res = await fetch(`${app.url}/inventory`);
+        const body = (await res.json()) as { id: number; name: string }[];
+        if (res.status !== 200 || body.length !== items) throw new Error(`GET /inventory: ${res.status}, ${body.length} items`);
+        return body;
+      };
       const load = async () => {
         proxy.reset();
         const started = process.hrtime.bigint();
-        const res = await fetch(`${app.url}/inventory`);
-        const body = (await res.json()) as unknown[];
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        if (res.status !== 200 || body.length !== items) throw new Error(`GET /inventory: ${res.status}, ${body.length} items`);
-        return { ms, requests: proxy.count };
+        const body = await list();
+        return { ms: Number(process.hrtime.bigint() - started) / 1e6, requests: proxy.count, body };
+      };
+      const changeOnOtherReplica = async (id: number) => {
+        const name = `Changed by another replica ${Date.now()}`;
+        const res = await fetch(`${otherReplica.url}/inventory`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ id, name }),
+        });
+        if (res.status !== 200) throw new Error(`POST /inventory on the other replica: ${res.status}`);
+        return (body: { id: number; name: string }[]) => {
+          if (body.find((i) => i.id === id)?.name !== name) throw new Error(`a load after item ${id} changed did not show the change`);
+        };
       };
       const first = await load();
       const unchanged = [];
       for (let i = 0; i < 7; i++) unchanged.push(await load());
-      await put(1, 'Changed by another replica');
+      const showsChange = await changeOnOtherReplica(1);
       const afterChange = await load();
+      showsChange(afterChange.body);
+      const showsSecondChange = await changeOnOtherReplica(2);
       const started = process.hrtime.bigint();
       const concurrent = await Promise.all(
         Array.from({ length: 20 }, async () => {
-          await (await fetch(`${app.url}/inventory`)).json();
+          showsSecondChange(await list());
           return Number(process.hrtime.bigint() - started) / 1e6;
         }),
       );
@@ -85,7 +99,7 @@ export async function benchInventoryList(
         twentyAtOnceMaxMs: Math.max(...concurrent),
       });
     } finally {
-      await app.stop();
+      await Promise.all([app.stop(), otherReplica.stop()]);
       await proxy.close();
     }
   }

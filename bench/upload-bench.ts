@@ -418,7 +418,7 @@ function report(results: Measurement[], concurrency?: Awaited<ReturnType<typeof 
     : 'Concurrency run skipped (--quick).';
   const listTable = lists
     ? [
-        '| items | first load of a process | unchanged load (median of 7) | after another process changed one item | slowest of 20 loads at once |',
+        '| items | first load of a process | unchanged load (median of 7) | after another app process changed one item | slowest of 20 loads at once, right after another change |',
         '|---:|---:|---:|---:|---:|',
         ...lists.map(
           (l) =>

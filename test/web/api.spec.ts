@@ -1,6 +1,7 @@
 import { DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { appPerTest, startTestApp } from '../support/app';
+import { CHANGE_STAMP_KEY } from '../../web/src/inventory/store';
 
 describe('inventory API (against s3rver over HTTP)', () => {
   const ctx = appPerTest('api');
@@ -60,7 +61,12 @@ describe('inventory API (against s3rver over HTTP)', () => {
         { id: 2, name: 'Fork', description: 'Standard dining fork', quantity: 456, image_url: null },
         { id: 3, name: 'Knife', description: 'Standard dining knife', quantity: 789, image_url: null },
       ]);
-      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/2.json', 'inventory/3.json']);
+      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal([
+        'inventory/1.json',
+        'inventory/2.json',
+        'inventory/3.json',
+        CHANGE_STAMP_KEY,
+      ]);
     });
 
     it('accepts trailing slashes', async () => {
@@ -143,7 +149,7 @@ describe('inventory API (against s3rver over HTTP)', () => {
       expect(res.json.message).to.equal('Item 2 deleted');
       expect((await call('GET', '/inventory/2')).status).to.equal(404);
       expect((await call('DELETE', '/inventory/2')).status).to.equal(404);
-      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json']);
+      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json', CHANGE_STAMP_KEY]);
     });
   });
 

@@ -31,6 +31,8 @@ export interface StartOptions {
   host?: string;
   /** See InventoryServiceOptions.orphanGraceMs. */
   orphanGraceMs?: number;
+  /** See InventoryStoreOptions.relistAfterMs. */
+  relistAfterMs?: number;
 }
 
 /** Builds everything, seeds an empty inventory, and listens on config.port. */
@@ -38,7 +40,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const logger = options.logger ?? pino({ level: config.logLevel });
   const s3 = createS3Client({ ...config, socketTimeoutMs: config.s3TimeoutMs });
   const bucket = new Bucket(s3, config.bucket, config.s3TimeoutMs);
-  const store = new InventoryStore(bucket);
+  const store = new InventoryStore(bucket, { relistAfterMs: options.relistAfterMs });
   const images = new ImageStorage(bucket, options.uploadTuning);
   const inventory = new InventoryService(store, images, { logger, orphanGraceMs: options.orphanGraceMs });
   let shuttingDown = false;

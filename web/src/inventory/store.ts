@@ -5,10 +5,13 @@
  * Writes are conditional (create only if absent, replace only the version read), so two writers can never
  * silently overwrite each other, even across replicas; the service retries the loser.
  *
- * Listing costs one S3 request per 1000 items, not one per item: the listing (strongly consistent, with each
- * object's ETag) says which items changed since this process last read them, and only those are fetched.
- * An item changed by any replica has a new ETag in the listing, so the cache never serves stale data.
+ * Listing costs one S3 request when nothing changed, whatever the size of the inventory: every write, by any
+ * replica, rewrites a change stamp before it is acknowledged, and a load whose stamp read matches the one of
+ * its last listing serves that listing again. Otherwise it lists (one request per 1000 items, strongly
+ * consistent, each item with its ETag) and reads only the items whose ETag changed. Writes that bypass the app
+ * do not touch the stamp: they show once the listing is older than `relistAfterMs`.
  */
+import { randomUUID } from 'node:crypto';
 import type { Bucket } from '../s3/bucket';
 import { s3FailureKind } from '../s3/errors';
 import { SEED_ITEMS, type StoredItem } from './item';
@@ -19,6 +22,8 @@ export const IMAGES_PREFIX = 'images/';
 /** Every image of an item lives under this prefix, so deleting the item can sweep them all. */
 export const itemImagePrefix = (id: number) => `${IMAGES_PREFIX}${id}/`;
 const itemKey = (id: number) => `${INVENTORY_PREFIX}${id}.json`;
+/** Not an item (items end in .json), and listed after every item key (they start with a digit). */
+export const CHANGE_STAMP_KEY = `${INVENTORY_PREFIX}last-change`;
 
 export interface VersionedItem {
   item: StoredItem;
@@ -29,13 +34,37 @@ export interface VersionedItem {
 /** Item reads per list() run in parallel, up to this many at once. */
 const READ_CONCURRENCY = 16;
 
+export interface InventoryStoreOptions {
+  /**
+   * A listing is served again while the change stamp is unchanged, for at most this long: the bound on how
+   * late a change the stamp never heard of shows (an object written with other tools than the app, or a write
+   * whose process died between the item and the stamp, never acknowledged).
+   */
+  relistAfterMs?: number;
+}
+
+interface Listing {
+  /** The change stamp's ETag read just before listing (undefined: no stamp written yet). */
+  stamp: string | undefined;
+  listedAt: number;
+  items: StoredItem[];
+}
+
 export class InventoryStore {
   private readonly cache = new Map<string, VersionedItem>();
+  /** The last listing, served again while the stamp is unchanged. */
+  private last: Listing | undefined;
   /** The listing under way, and the one queued behind it (see list()). */
   private listing: Promise<StoredItem[]> | undefined;
   private queued: Promise<StoredItem[]> | undefined;
+  private readonly relistAfterMs: number;
 
-  constructor(private readonly bucket: Bucket) {}
+  constructor(
+    private readonly bucket: Bucket,
+    options: InventoryStoreOptions = {},
+  ) {
+    this.relistAfterMs = options.relistAfterMs ?? 30_000;
+  }
 
   /**
    * All items. Concurrent callers share listings, but never one that started before they called: a listing
@@ -54,8 +83,24 @@ export class InventoryStore {
     return this.queued;
   }
 
+  /**
+   * The stamp is read before listing. A write acknowledged before this load rewrote the stamp before that
+   * read: either after the last listing's stamp read (the stamp differs: list again) or before it (that
+   * listing, made after its stamp read, already includes the write). Each stamp is unique, so an unchanged
+   * ETag means no write in between.
+   */
   private async listNow(): Promise<StoredItem[]> {
-    const listed = (await this.bucket.list(INVENTORY_PREFIX)).filter((o) => o.key.endsWith('.json'));
+    const stamp = await this.bucket.etagOf(CHANGE_STAMP_KEY);
+    const last = this.last;
+    if (last && last.stamp === stamp && Date.now() - last.listedAt < this.relistAfterMs) return last.items;
+    const listedAt = Date.now();
+    const items = await this.listItems();
+    this.last = { stamp, listedAt, items };
+    return items;
+  }
+
+  private async listItems(): Promise<StoredItem[]> {
+    const listed = (await this.bucket.list(INVENTORY_PREFIX)).filter((o) => o.key.endsWith('.json')); // not the stamp
     const present = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) if (!present.has(key)) this.cache.delete(key);
     const changed = listed.filter((o) => this.cache.get(o.key)?.etag !== o.etag);
@@ -78,12 +123,14 @@ export class InventoryStore {
   /** Creates the item; fails (precondition-failed) when it already exists. */
   async create(item: StoredItem): Promise<VersionedItem> {
     const etag = await this.bucket.putJson(itemKey(item.id), item, { ifAbsent: true });
+    await this.stampChange();
     return this.remember(itemKey(item.id), { item, etag });
   }
 
   /** Replaces the version read; fails (precondition-failed) when it changed or vanished since. */
   async replace(item: StoredItem, etag: string): Promise<VersionedItem> {
     const newEtag = await this.bucket.putJson(itemKey(item.id), item, { ifMatch: etag });
+    await this.stampChange();
     return this.remember(itemKey(item.id), { item, etag: newEtag });
   }
 
@@ -91,11 +138,13 @@ export class InventoryStore {
   async delete(id: number, etag: string): Promise<void> {
     await this.bucket.delete(itemKey(id), { ifMatch: etag });
     this.cache.delete(itemKey(id));
+    await this.stampChange();
   }
 
   /** Seeds the original three items, only into an empty inventory. Returns how many were written. */
   async seedIfEmpty(): Promise<number> {
-    if ((await this.bucket.list(INVENTORY_PREFIX, { limit: 1 })).length > 0) return 0;
+    // The first key is an item whenever there is one: the stamp sorts after every item key.
+    if ((await this.bucket.list(INVENTORY_PREFIX, { limit: 1 })).some((o) => o.key.endsWith('.json'))) return 0;
     const results = await Promise.allSettled(SEED_ITEMS.map((item) => this.create({ ...item, image_key: null })));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // Another replica seeding at the same moment is fine; anything else is not.
@@ -109,6 +158,16 @@ export class InventoryStore {
    */
   async checkBucket(timeoutMs?: number): Promise<void> {
     await this.bucket.list(INVENTORY_PREFIX, { limit: 1, timeoutMs });
+  }
+
+  /**
+   * After a write, before it is acknowledged: a new stamp, so every replica's next load lists again. Content
+   * unique to this write, so its ETag has never been seen. Should the stamp fail, the write is reported failed,
+   * and this process at least lists again.
+   */
+  private async stampChange(): Promise<void> {
+    this.last = undefined;
+    await this.bucket.putJson(CHANGE_STAMP_KEY, { changedAt: new Date().toISOString(), write: randomUUID() });
   }
 
   private async read(key: string): Promise<VersionedItem | undefined> {

@@ -6,10 +6,12 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   UploadPartCommand,
   type GetObjectCommandOutput,
+  type HeadObjectCommandOutput,
   type ListObjectsV2CommandOutput,
   type PutObjectCommandOutput,
   type S3Client,
@@ -80,6 +82,16 @@ export class Bucket {
         }
         throw err;
       }
+    }
+  }
+
+  /** The object's current ETag (strongly consistent, as every S3 read), or undefined when there is none. */
+  async etagOf(key: string): Promise<string | undefined> {
+    try {
+      return (await this.call<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: this.name, Key: key }))).ETag;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
     }
   }
 
