@@ -62,10 +62,10 @@ describe('inventory API (against s3rver over HTTP)', () => {
         { id: 3, name: 'Knife', description: 'Standard dining knife', quantity: 789, image_url: null },
       ]);
       expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal([
+        CHANGE_STAMP_KEY,
         'inventory/1.json',
         'inventory/2.json',
         'inventory/3.json',
-        CHANGE_STAMP_KEY,
       ]);
     });
 
@@ -149,7 +149,7 @@ describe('inventory API (against s3rver over HTTP)', () => {
       expect(res.json.message).to.equal('Item 2 deleted');
       expect((await call('GET', '/inventory/2')).status).to.equal(404);
       expect((await call('DELETE', '/inventory/2')).status).to.equal(404);
-      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal(['inventory/1.json', 'inventory/3.json', CHANGE_STAMP_KEY]);
+      expect(await ctx.s3.keys(ctx.bucket, 'inventory/')).to.deep.equal([CHANGE_STAMP_KEY, 'inventory/1.json', 'inventory/3.json']);
     });
   });
 

@@ -22,8 +22,12 @@ export const IMAGES_PREFIX = 'images/';
 /** Every image of an item lives under this prefix, so deleting the item can sweep them all. */
 export const itemImagePrefix = (id: number) => `${IMAGES_PREFIX}${id}/`;
 const itemKey = (id: number) => `${INVENTORY_PREFIX}${id}.json`;
-/** Not an item (items end in .json), and listed after every item key (they start with a digit). */
-export const CHANGE_STAMP_KEY = `${INVENTORY_PREFIX}last-change`;
+/**
+ * Sorts before every item key (they start with a digit), so listings of the items start after it: at 1000
+ * items the stamp never costs a second page.
+ */
+export const CHANGE_STAMP_KEY = `${INVENTORY_PREFIX}.last-change`;
+const ITEMS_ONLY = { startAfter: CHANGE_STAMP_KEY };
 
 export interface VersionedItem {
   item: StoredItem;
@@ -100,7 +104,7 @@ export class InventoryStore {
   }
 
   private async listItems(): Promise<StoredItem[]> {
-    const listed = (await this.bucket.list(INVENTORY_PREFIX)).filter((o) => o.key.endsWith('.json')); // not the stamp
+    const listed = (await this.bucket.list(INVENTORY_PREFIX, ITEMS_ONLY)).filter((o) => o.key.endsWith('.json'));
     const present = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) if (!present.has(key)) this.cache.delete(key);
     const changed = listed.filter((o) => this.cache.get(o.key)?.etag !== o.etag);
@@ -143,8 +147,7 @@ export class InventoryStore {
 
   /** Seeds the original three items, only into an empty inventory. Returns how many were written. */
   async seedIfEmpty(): Promise<number> {
-    // The first key is an item whenever there is one: the stamp sorts after every item key.
-    if ((await this.bucket.list(INVENTORY_PREFIX, { limit: 1 })).some((o) => o.key.endsWith('.json'))) return 0;
+    if ((await this.bucket.list(INVENTORY_PREFIX, { ...ITEMS_ONLY, limit: 1 })).length > 0) return 0;
     const results = await Promise.allSettled(SEED_ITEMS.map((item) => this.create({ ...item, image_key: null })));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     // Another replica seeding at the same moment is fine; anything else is not.

@@ -128,8 +128,14 @@ export class Bucket {
     }
   }
 
-  /** Every object under a prefix (one request per 1000), with its ETag: S3 listings are strongly consistent. */
-  async list(prefix: string, { limit = Infinity, timeoutMs = this.timeoutMs } = {}): Promise<ListedObject[]> {
+  /**
+   * Every object under a prefix (one request per 1000), with its ETag: S3 listings are strongly consistent.
+   * `startAfter` skips the keys up to it (keys list in UTF-8 byte order).
+   */
+  async list(
+    prefix: string,
+    { limit = Infinity, timeoutMs = this.timeoutMs, startAfter }: { limit?: number; timeoutMs?: number; startAfter?: string } = {},
+  ): Promise<ListedObject[]> {
     const objects: ListedObject[] = [];
     let token: string | undefined;
     do {
@@ -138,6 +144,7 @@ export class Bucket {
           Bucket: this.name,
           Prefix: prefix,
           ContinuationToken: token,
+          StartAfter: startAfter,
           MaxKeys: Number.isFinite(limit) ? limit : undefined,
         }),
         undefined,
