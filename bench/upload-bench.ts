@@ -44,7 +44,7 @@ const QUICK = process.argv.includes('--quick');
 const PARTIAL = Boolean(flag('sizes') || flag('cases'));
 const SIZES = flag('sizes')?.split(',').map(Number) ?? (QUICK ? [10, 100] : [10, 100, 1024]);
 const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
-const RUNS = (size: number) => (flag('runs') ? Number(flag('runs')) : QUICK || PARTIAL ? 1 : size >= 1024 ? 3 : 5);
+const RUNS = flag('runs') ? Number(flag('runs')) : QUICK || PARTIAL ? 1 : 5;
 const BUCKET = 'bench';
 const BUILD = path.join(ROOT, '.bench-build');
 const compiled = (file: string) => path.join(BUILD, file);
@@ -311,7 +311,7 @@ async function main() {
       const input = await makeFile(work, size);
       // One untimed upload first, so no case pays for a cold page cache or a cold S3 server.
       await runCase(BASELINE, input, s3env, s3);
-      for (let run = 0; run < RUNS(size); run++) {
+      for (let run = 0; run < RUNS; run++) {
         // Each repetition starts with a different case: whoever runs first after a pause is measured slower.
         const order = CASES.map((_, i) => CASES[(i + run) % CASES.length]!);
         for (const kind of order) {
