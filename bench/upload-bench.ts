@@ -180,6 +180,19 @@ async function sha256OfStoredThenDelete(s3: ReturnType<typeof createS3Client>, k
   return hash.digest('hex');
 }
 
+/** Creates a new item through the app (ids from 1000 up, one per call); resolves with its id. */
+let lastItemId = 999;
+async function createItem(appUrl: string): Promise<number> {
+  const id = ++lastItemId;
+  const res = await fetch(`${appUrl}/inventory`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id, name: `bench ${id}` }),
+  });
+  if (res.status !== 201) throw new Error(`creating item ${id}: HTTP ${res.status}`);
+  return id;
+}
+
 let warmUpFile = '';
 let s3rverPid = 0;
 
@@ -225,9 +238,10 @@ async function runCase(
         })
       : await startServer([compiled('bench/servers/peers.js'), kind], s3env);
   try {
-    const url = kind === 'app' ? `${server.url}/inventory/1/image` : `${server.url}/upload`;
+    // For the app, the timed upload is the first image of an item created for it (a replacement would add one
+    // DELETE), and the warm-up goes to another item.
+    const url = kind === 'app' ? `${server.url}/inventory/${await createItem(server.url)}/image` : `${server.url}/upload`;
     // One small upload first, as a running server would have had: JIT, connections and lazy imports warmed.
-    // (For the app, to another item: the timed upload is item 1's first image; a replacement adds one DELETE.)
     const warmUp = await postFile(kind === 'app' ? `${server.url}/inventory/2/image` : url, warmUpFile, statSync(warmUpFile).size);
     if (warmUp.status !== 200) throw new Error(`${kind}: warm-up answered HTTP ${warmUp.status} ${JSON.stringify(warmUp.json)}`);
     const cpu = s3rverAndClientCpu();
@@ -264,14 +278,8 @@ async function concurrent(
   });
   try {
     // One item per upload: uploads to the same item replace (and delete) each other's images.
-    const ids = Array.from({ length: 16 }, (_, i) => 101 + i);
-    for (const id of ids) {
-      await fetch(`${server.url}/inventory`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ id, name: `bench ${id}` }),
-      });
-    }
+    const ids: number[] = [];
+    for (let i = 0; i < 16; i++) ids.push(await createItem(server.url));
     const started = process.hrtime.bigint();
     const results = await Promise.allSettled(ids.map((id) => postFile(`${server.url}/inventory/${id}/image`, input.file, input.bytes)));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
