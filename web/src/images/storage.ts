@@ -16,9 +16,9 @@ const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 const MiB = 1024 * 1024;
 /** S3 takes at most this many parts per multipart upload. */
 const MAX_PARTS = 10_000;
-// Measured (docs/benchmarks.md): a lone upload with 4 parts in flight (lib-storage's default, also multer-s3's)
-// keeps pace with multer-s3, and fewer or larger parts gained nothing clear; 4 uploads streaming with 8 parts
-// in flight between them already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed
+// Measured (docs/benchmarks.md): a lone upload with 3 parts in flight keeps pace with multer-s3 (4, lib-storage's
+// default) and peaks 10-15 MB lower; larger parts gained nothing clear. 4 uploads streaming with 8 parts in
+// flight between them already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed
 // memory budget. Most photos are under 16 MiB: one PutObject stores them in one request instead of four or more
 // (create, parts, complete), the AWS CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per
 // streaming upload.
@@ -26,7 +26,7 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   partSize: 5 * MiB,
   singleRequestMaxBytes: 16 * MiB,
   partsInFlight: 8,
-  partsPerUpload: 4,
+  partsPerUpload: 3,
   streams: 4,
 };
 
