@@ -16,17 +16,18 @@ const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 const MiB = 1024 * 1024;
 /** S3 takes at most this many parts per multipart upload. */
 const MAX_PARTS = 10_000;
-// Measured (docs/benchmarks.md): a lone upload with 3 parts in flight keeps pace with multer-s3 (4, lib-storage's
-// default) and peaks 10-15 MB lower; larger parts gained nothing clear. 4 uploads streaming with 8 parts in
-// flight between them already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed
-// memory budget. Most photos are under 16 MiB: one PutObject stores them in one request instead of four or more
+// Measured (docs/benchmarks.md): with the production GC settings (package.json's start:prod) a lone upload with
+// 2 parts in flight keeps pace with the SDK's own upload at 1 GiB and peaks about 30 MB lower than with 3, which
+// went over the 160 MB target; larger parts gained nothing clear. 4 uploads streaming with 8 parts in flight
+// between them already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory
+// budget. Most photos are under 16 MiB: one PutObject stores them in one request instead of four or more
 // (create, parts, complete), the AWS CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per
 // streaming upload.
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   partSize: 5 * MiB,
   singleRequestMaxBytes: 16 * MiB,
   partsInFlight: 8,
-  partsPerUpload: 3,
+  partsPerUpload: 2,
   streams: 4,
 };
 
