@@ -193,12 +193,16 @@ describe('docker compose setup', () => {
       await s3?.stop();
     });
 
-    it('compiles, starts with plain node (no tsx) and answers /readyz', async () => {
+    it('compiles, starts as start:prod starts it (plain node with its heap flags, no tsx) and answers /readyz', async () => {
       execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
       const server = path.join(ROOT, 'web', 'dist', 'server.js');
       expect(existsSync(server)).to.equal(true);
+      // node refuses an option it does not know at start: the flags are checked by starting with them.
+      const [node, ...args] = (JSON.parse(read('package.json')).scripts['start:prod'] as string).split(' ');
+      expect(node).to.equal('node');
+      expect(args.pop()).to.equal('web/dist/server.js');
       const bucket = await s3.createBucket('prod');
-      const child = spawn(process.execPath, [server], {
+      const child = spawn(process.execPath, [...args, server], {
         cwd: ROOT,
         env: {
           ...process.env,
