@@ -19,11 +19,10 @@ const MAX_PARTS = 10_000;
 // Measured (docs/benchmarks.md): with the production GC settings (package.json's start:prod) a lone upload with
 // 2 parts in flight keeps pace with the SDK's own upload at 1 GiB and peaks about 30 MB lower than with 3, which
 // went over the 160 MB target (at 100 MiB, 4 would be 5 % faster, and peak as high); larger parts gained nothing
-// clear. 4 uploads streaming with 8 parts in flight
-// between them already fill what S3 takes, and keep 16 (or 100) concurrent uploads within a fixed memory
-// budget. Most photos are under 16 MiB: one PutObject stores them in one request instead of four or more
-// (create, parts, complete), the AWS CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per
-// streaming upload.
+// clear. 4 uploads streaming with 8 parts in flight between them already fill what S3 takes, and keep 16 (or
+// 100) concurrent uploads within a fixed memory budget. Most photos are under 16 MiB: one PutObject stores them
+// in one request instead of four or more (create, parts, complete), the AWS CLI's choice too (its threshold is
+// 8 MiB), for at most 16 MiB held per streaming upload.
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   partSize: 5 * MiB,
   singleRequestMaxBytes: 16 * MiB,
