@@ -28,6 +28,7 @@ import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/storage';
 import { createS3Client } from '../web/src/s3/client';
 import { renderChart } from './chart';
 import { benchInventoryList, type ListMeasurement } from './inventory-list';
+import { peakRssMB, resetPeakRss } from './rss';
 
 const ROOT = path.join(__dirname, '..');
 const MiB = 1024 * 1024;
@@ -121,11 +122,6 @@ function s3rverAndClientCpu(): () => Omit<CpuSeconds, 'uploader'> {
   return () => ({ s3rver: cpuSecondsOf(s3rverPid) - start.s3rver, client: ownCpuSeconds() - start.client });
 }
 
-function peakRssMB(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
-}
-
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -211,18 +207,28 @@ async function runCase(
     // The uploader times its own upload (process start-up excluded) and reports its peak RSS.
     const key = `images/bench/direct-${Date.now()}.png`;
     const mode = kind === 'sdk-multipart' ? 'multipart' : 'put-object';
-    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), mode, input.file, key], {
+    const child = spawn(process.execPath, [compiled('bench/servers/direct-upload.js'), mode, warmUpFile, input.file, key], {
       cwd: ROOT,
       env: { ...process.env, ...s3env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
     });
     let out = '';
-    child.stdout!.on('data', (c: Buffer) => (out += c));
-    const cpu = s3rverAndClientCpu();
+    let cpu: (() => Omit<CpuSeconds, 'uploader'>) | undefined;
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c;
+      if (!cpu && out.startsWith('warm\n')) {
+        cpu = s3rverAndClientCpu();
+        child.stdin!.end('go\n');
+      }
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    if (code !== 0 || !cpu) throw new Error(`direct upload failed with ${code}`);
     const spent = cpu();
-    if (code !== 0) throw new Error(`direct upload failed with ${code}`);
-    const { seconds, peakRssMB, cpuSeconds } = JSON.parse(out) as { seconds: number; peakRssMB: number; cpuSeconds: number };
+    const { seconds, peakRssMB, cpuSeconds } = JSON.parse(out.slice('warm\n'.length)) as {
+      seconds: number;
+      peakRssMB: number;
+      cpuSeconds: number;
+    };
     return {
       case: kind,
       seconds,
@@ -246,9 +252,11 @@ async function runCase(
     // For the app, the timed upload is the first image of an item created for it (a replacement would add one
     // DELETE), and the warm-up goes to another item.
     const url = kind === 'app' ? `${server.url}/inventory/${await createItem(server.url)}/image` : `${server.url}/upload`;
-    // One small upload first, as a running server would have had: JIT, connections and lazy imports warmed.
+    // One upload in parts first, as a running server would have had: JIT, connections and lazy imports warmed;
+    // its peak memory is not counted.
     const warmUp = await postFile(kind === 'app' ? `${server.url}/inventory/2/image` : url, warmUpFile, statSync(warmUpFile).size);
     if (warmUp.status !== 200) throw new Error(`${kind}: warm-up answered HTTP ${warmUp.status} ${JSON.stringify(warmUp.json)}`);
+    resetPeakRss(server.child.pid!);
     const cpu = s3rverAndClientCpu();
     const uploaderCpu = cpuSecondsOf(server.child.pid!);
     const started = process.hrtime.bigint();
@@ -256,7 +264,7 @@ async function runCase(
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const spent = { ...cpu(), uploader: cpuSecondsOf(server.child.pid!) - uploaderCpu };
     if (res.status !== 200) throw new Error(`${kind}: HTTP ${res.status} ${JSON.stringify(res.json)}`);
-    const peak = peakRssMB(server.child);
+    const peak = peakRssMB(server.child.pid!);
     const key = kind === 'app' ? new URL(res.json.image_url).pathname.replace(`/${BUCKET}/`, '') : res.json.key;
     return {
       case: kind,
@@ -288,7 +296,7 @@ async function concurrent(
     const started = process.hrtime.bigint();
     const results = await Promise.allSettled(ids.map((id) => postFile(`${server.url}/inventory/${id}/image`, input.file, input.bytes)));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const peak = peakRssMB(server.child);
+    const peak = peakRssMB(server.child.pid!);
     let errors = 0;
     for (const r of results) {
       if (r.status !== 'fulfilled' || r.value.status !== 200) errors++;
@@ -318,7 +326,8 @@ async function main() {
   await ensureBucket(s3, BUCKET);
   const s3env = { S3_ENDPOINT: embedded.endpoint, S3_BUCKET: BUCKET };
   const results: Measurement[] = [];
-  warmUpFile = (await makeFile(work, 1)).file;
+  // Over the app's single-request limit, so every server is warm on the path of the large files: parts.
+  warmUpFile = (await makeFile(work, Math.ceil(DEFAULT_UPLOAD_TUNING.singleRequestMaxBytes / MiB) + 5)).file;
   try {
     for (const size of SIZES) {
       const input = await makeFile(work, size);

@@ -32,8 +32,14 @@ export interface RawResponse {
   json: any;
 }
 
+export interface PostOptions {
+  chunked?: boolean;
+  /** Stops sending for `ms` after each of these offsets of the body, as a slow client's network would. */
+  pauses?: { at: number[]; ms: number };
+}
+
 /** POSTs a body with http.request (fetch hides chunked/streaming details the tests care about). */
-export function post(url: string, body: Buffer, contentType: string, options: { chunked?: boolean } = {}): Promise<RawResponse> {
+export function post(url: string, body: Buffer, contentType: string, options: PostOptions = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { 'Content-Type': contentType };
     if (!options.chunked) headers['Content-Length'] = body.length;
@@ -54,8 +60,16 @@ export function post(url: string, body: Buffer, contentType: string, options: { 
     req.on('error', reject);
     // Write in slices so large bodies stream rather than arriving in one piece.
     const slice = 256 * 1024;
-    for (let i = 0; i < body.length; i += slice) req.write(body.subarray(i, i + slice));
-    req.end();
+    const stops = [...(options.pauses?.at ?? []).filter((at) => at < body.length), body.length].sort((a, b) => a - b);
+    void (async () => {
+      let from = 0;
+      for (const stop of stops) {
+        for (let i = from; i < stop; i += slice) req.write(body.subarray(i, Math.min(i + slice, stop)));
+        from = stop;
+        if (stop < body.length) await new Promise((resolve) => setTimeout(resolve, options.pauses!.ms));
+      }
+      req.end();
+    })();
   });
 }
 
@@ -63,7 +77,7 @@ export function uploadImage(
   baseUrl: string,
   id: number | string,
   part: Omit<FilePart, 'field'> & { field?: string },
-  options: { chunked?: boolean } = {},
+  options: PostOptions = {},
 ) {
   const { body, contentType } = multipart([{ field: 'image_file', ...part }]);
   return post(`${baseUrl}/inventory/${id}/image`, body, contentType, options);

@@ -5,11 +5,12 @@
  * it sent and is sent unsigned, while every other request keeps its SHA-256 payload signature.
  */
 import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
 import type { RunningServer } from '../../web/src/server';
 import { TEST_TUNING, startTestApp } from '../support/app';
 import { startCountingProxy, type CountingProxy, type RecordedRequest } from '../support/counting-proxy';
 import { expectServedExactly, makePng } from '../support/images';
-import { uploadImage } from '../support/multipart';
+import { uploadImage, type PostOptions } from '../support/multipart';
 import { startTestS3, type TestS3 } from '../support/s3';
 
 const SIGNED_PAYLOAD = /^[0-9a-f]{64}$/;
@@ -37,7 +38,7 @@ describe('the requests an image upload sends to S3', function () {
   });
 
   /** Uploads `file` to item 1 and returns the requests that wrote image bytes, and the others. */
-  async function upload(file: Buffer, options: { chunked?: boolean; to?: RunningServer } = {}) {
+  async function upload(file: Buffer, options: PostOptions & { to?: RunningServer } = {}) {
     proxy.reset();
     const res = await uploadImage((options.to ?? app).url, 1, { filename: 'photo.png', contentType: 'image/png', data: file }, options);
     expect(res.status, JSON.stringify(res.json)).to.equal(200);
@@ -74,6 +75,17 @@ describe('the requests an image upload sends to S3', function () {
     expect(parts.map((r) => r.bodyBytes)).to.deep.equal([TEST_TUNING.partSize, larger.length - TEST_TUNING.partSize]);
     parts.forEach(expectChecksummedAndUnsigned);
     expect(toImage.some((r) => r.method === 'POST' && query(r).has('uploadId'))).to.equal(true); // completed
+  });
+
+  it('a file of many parts is stored exactly while each part buffer is freed once S3 has it (the next part starts in it)', async () => {
+    const { partSize } = TEST_TUNING;
+    const png = makePng(64, 48);
+    const file = Buffer.concat([png, randomBytes(3 * partSize + 100 - png.length)]);
+    // A slow client: each pause, a few KB into the next part, lets S3 store a part while the first bytes of the
+    // next one are still held in its buffer; the last part is only such bytes.
+    const pauses = { at: [1, 2].map((k) => k * partSize + 4096), ms: 500 };
+    const { toImage } = await upload(file, { pauses });
+    expect(partsOf(toImage).map((r) => r.bodyBytes)).to.deep.equal([partSize, partSize, partSize, 100]);
   });
 
   it('a file of unknown length (a chunked request) goes in parts, however small it turns out', async () => {

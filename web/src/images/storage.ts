@@ -16,18 +16,18 @@ const ALLOWED_LIST = 'PNG, JPEG, GIF, WebP or AVIF';
 const MiB = 1024 * 1024;
 /** S3 takes at most this many parts per multipart upload. */
 const MAX_PARTS = 10_000;
-// Measured (docs/benchmarks.md): with the production GC settings (package.json's start:prod) a lone upload with
-// 2 parts in flight keeps pace with the SDK's own upload at 1 GiB and peaks about 30 MB lower than with 3, which
-// went over the 160 MB target (at 100 MiB, 4 would be 5 % faster, and peak as high); larger parts gained nothing
-// clear. 4 uploads streaming with 8 parts in flight between them already fill what S3 takes, and keep 16 (or
-// 100) concurrent uploads within a fixed memory budget. Most photos are under 16 MiB: one PutObject stores them
-// in one request instead of four or more (create, parts, complete), the AWS CLI's choice too (its threshold is
-// 8 MiB), for at most 16 MiB held per streaming upload.
+// Measured (docs/benchmarks.md): a lone upload with 4 parts in flight, lib-storage's default and multer-s3's, is as
+// fast as multer-s3 at 100 MiB and keeps pace with the SDK's own upload at 1 GiB; with each part's buffer freed as
+// soon as S3 has it (s3/part-buffers.ts), one 1 GiB upload peaks well under 160 MB with 4 (it went over with 3 when
+// dead parts waited for V8). Concurrent uploads share 8 parts in flight, 2 each once 4 are streaming, which already
+// fills what S3 takes and keeps 16 (or 100) concurrent uploads within a fixed memory budget. Most photos are under
+// 16 MiB: one PutObject stores them in one request instead of four or more (create, parts, complete), the AWS
+// CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per streaming upload.
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   partSize: 5 * MiB,
   singleRequestMaxBytes: 16 * MiB,
   partsInFlight: 8,
-  partsPerUpload: 2,
+  partsPerUpload: 4,
   streams: 4,
 };
 

@@ -20,6 +20,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { S3Failure, isNotFound, s3FailureKind } from './errors';
 import type { PartBudget } from './part-budget';
+import { PartBuffers } from './part-buffers';
 
 export interface ListedObject {
   key: string;
@@ -169,7 +170,7 @@ export class Bucket {
     budget: PartBudget,
   ): StreamingUpload {
     const upload = new Upload({
-      client: this.budgeted(budget),
+      client: this.budgeted(budget, new PartBuffers(partSize)),
       params: {
         Bucket: this.name,
         Key: key,
@@ -193,12 +194,19 @@ export class Bucket {
     return { done, abort: () => upload.abort().catch(() => undefined) };
   }
 
-  /** The client as lib-storage sees it: every request that carries a part waits for a slot of the budget. */
-  private budgeted(budget: PartBudget): S3Client {
+  /**
+   * The client as lib-storage sees it: every request that carries a part waits for a slot of the budget, and
+   * a part's buffer is freed as soon as it is no longer needed.
+   */
+  private budgeted(budget: PartBudget, parts: PartBuffers): S3Client {
     const { s3 } = this;
-    const send = (command: { constructor: unknown }, options?: unknown) => {
+    const send = (command: { input: unknown }, options?: unknown) => {
       const sendNow = () => s3.send(command as never, options as never);
-      return command instanceof UploadPartCommand || command instanceof PutObjectCommand ? budget.run(sendNow) : sendNow();
+      if (command instanceof UploadPartCommand) {
+        const { PartNumber, Body } = command.input;
+        return parts.send(PartNumber!, Body, () => budget.run(sendNow));
+      }
+      return command instanceof PutObjectCommand ? budget.run(sendNow) : sendNow();
     };
     return new Proxy(s3, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
   }
