@@ -29,15 +29,14 @@ export class PartBuffers {
     if (!buffer) return request();
     this.sending.set(buffer, (this.sending.get(buffer) ?? 0) + 1);
     this.freeWhatIsDone();
-    let stored = false;
     try {
       const output = await request();
-      stored = true;
+      // Only a stored part is ever freed: a failed one is left to the garbage collector (the upload is aborted,
+      // and a retry is lib-storage's call).
+      this.stored.set(partNumber, buffer);
       return output;
     } finally {
       this.sending.set(buffer, this.sending.get(buffer)! - 1);
-      // A failed part is left to the garbage collector: the upload is aborted, and a retry is lib-storage's call.
-      if (stored) this.stored.set(partNumber, buffer);
       this.freeWhatIsDone();
     }
   }
