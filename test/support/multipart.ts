@@ -36,6 +36,12 @@ export interface PostOptions {
   chunked?: boolean;
   /** Stops sending for `ms` after each of these offsets of the body, as a slow client's network would. */
   pauses?: { at: number[]; ms: number };
+  /**
+   * Ends a write at each of these offsets of the body, and lets the server read before the next write (a turn
+   * of the event loop: the app under test runs in this process), so the body arrives in exactly these pieces.
+   * The rest goes in 256 KiB writes; `[]` sends the whole body in one write.
+   */
+  splits?: number[];
 }
 
 /** POSTs a body with http.request (fetch hides chunked/streaming details the tests care about). */
@@ -58,6 +64,18 @@ export function post(url: string, body: Buffer, contentType: string, options: Po
       });
     });
     req.on('error', reject);
+    if (options.splits) {
+      void (async () => {
+        let from = 0;
+        for (const to of [...new Set(options.splits!)].filter((at) => at > 0 && at < body.length).sort((a, b) => a - b)) {
+          req.write(body.subarray(from, to));
+          from = to;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        req.end(body.subarray(from));
+      })();
+      return;
+    }
     // Write in slices so large bodies stream rather than arriving in one piece.
     const slice = 256 * 1024;
     const stops = [...(options.pauses?.at ?? []).filter((at) => at < body.length), body.length].sort((a, b) => a - b);

@@ -37,16 +37,19 @@ describe('the requests an image upload sends to S3', function () {
     await s3?.stop();
   });
 
-  /** Uploads `file` to item 1 and returns the requests that wrote image bytes, and the others. */
+  /** Uploads `file` to item 1 and returns the requests that wrote image bytes, and the others (not to the image). */
   async function upload(file: Buffer, options: PostOptions & { to?: RunningServer } = {}) {
     proxy.reset();
     const res = await uploadImage((options.to ?? app).url, 1, { filename: 'photo.png', contentType: 'image/png', data: file }, options);
     expect(res.status, JSON.stringify(res.json)).to.equal(200);
     const sent = [...proxy.requests]; // before the read-back below, which goes through the proxy too
     const key = new URL(res.json.image_url as string).pathname.split('/').slice(2).join('/');
-    const toImage = sent.filter((r) => new URL(r.url, 'http://s3').pathname.endsWith(`/${key}`));
+    const toKey = sent.filter((r) => new URL(r.url, 'http://s3').pathname.endsWith(`/${key}`));
+    // After the commit, the app asks S3 for the stored size once (the upload invariant), and reads nothing else.
+    expect(toKey.filter((r) => r.method === 'HEAD')).to.have.length(1);
+    const toImage = toKey.filter((r) => r.method !== 'HEAD');
     await expectServedExactly(res.json.image_url as string, file, 'image/png');
-    return { toImage, others: sent.filter((r) => !toImage.includes(r)) };
+    return { toImage, others: sent.filter((r) => !toKey.includes(r)) };
   }
 
   const query = (r: RecordedRequest) => new URL(r.url, 'http://s3').searchParams;

@@ -22,3 +22,19 @@ export class ConflictError extends Error {
 export class UnsupportedImageError extends Error {
   override readonly name = 'UnsupportedImageError';
 }
+
+/**
+ * The bytes received for a file, the bytes S3 acknowledged and the size S3 reports for the object were not all
+ * equal: the upload was aborted, or the object deleted, so nothing of it is kept.
+ */
+export class IncompleteUploadError extends Error {
+  override readonly name = 'IncompleteUploadError';
+
+  constructor(receivedBytes: number, sentBytes: number, storedBytes?: number) {
+    const stored = storedBytes === undefined ? '' : `, storage holds ${storedBytes}`;
+    super(
+      `The image was not stored whole (received ${receivedBytes} bytes, storage acknowledged ${sentBytes}${stored}); ` +
+        'nothing was saved, please upload it again',
+    );
+  }
+}

@@ -9,6 +9,7 @@ import { createApp, isUploadRequest } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { errorBody } from './http/errors';
 import { HttpError } from './http/http-error';
+import { closeAfterAnswer } from './http/lingering-close';
 import { declaredSizeError } from './http/multipart';
 import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
 import { ImageStorage } from './images/storage';
@@ -88,10 +89,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     }
     logger.info({ method: req.method, url: req.url, status: refusal.status }, 'refused before the body (Expect: 100-continue)');
     const body = JSON.stringify(errorBody(refusal.status, refusal.message));
+    closeAfterAnswer(req, res);
     res.writeHead(refusal.status, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
-      Connection: 'close',
     });
     res.end(body);
   });

@@ -2,11 +2,12 @@
  * Every failure becomes JSON in the original Flask API's shape, `{"error": "<reason phrase>", "message": "<what
  * to fix>"}`, with the status that says who should act: the client (4xx), S3 (502, 503, 504), or us (500).
  */
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { ConflictError, InvalidInputError, NotFoundError, UnsupportedImageError } from '../errors';
+import { ConflictError, IncompleteUploadError, InvalidInputError, NotFoundError, UnsupportedImageError } from '../errors';
 import { describeS3Failure, s3FailureKind, type S3FailureKind } from '../s3/errors';
 import { HttpError } from './http-error';
+import { closeAfterAnswer } from './lingering-close';
 
 export function errorBody(status: number, message: string) {
   return { error: STATUS_CODES[status] ?? 'Error', message };
@@ -17,6 +18,7 @@ const DOMAIN_STATUS = new Map<abstract new (...args: never[]) => Error, number>(
   [NotFoundError, 404],
   [ConflictError, 409],
   [UnsupportedImageError, 415],
+  [IncompleteUploadError, 500],
 ]);
 
 const S3_STATUS: Record<S3FailureKind, number> = {
@@ -77,16 +79,7 @@ export function errorHandler(bucket: string): ErrorRequestHandler {
       return;
     }
     if (err instanceof HttpError) res.set(err.headers);
-    if (!req.complete) closeAfterAnswer(res);
+    if (!req.complete) closeAfterAnswer(req, res);
     res.status(status).json(errorBody(status, message));
   };
-}
-
-/**
- * The body of this request will not be read (a stalled upload, an oversize or too slow body): answer, then
- * close the connection, rather than wait for bytes that may never come.
- */
-export function closeAfterAnswer(res: Response): void {
-  res.set('Connection', 'close');
-  res.once('finish', () => res.socket?.end());
 }

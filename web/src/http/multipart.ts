@@ -53,7 +53,9 @@ export function receiveSingleFile<T>(
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { files: 1, fileSize: maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 20 },
+        // busboy reports a file that reaches fileSize exactly as over it: one byte more lets a file of exactly
+        // maxBytes through, and a 'limit' means the file really has more.
+        limits: { files: 1, fileSize: maxBytes + 1, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 20 },
       });
     } catch (err) {
       const isMultipart = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '');

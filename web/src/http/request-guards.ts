@@ -3,8 +3,9 @@
  * request body may take (uploads are bounded by their idle timeout instead).
  */
 import type { RequestHandler } from 'express';
-import { closeAfterAnswer, errorBody } from './errors';
+import { errorBody } from './errors';
 import { HttpError } from './http-error';
+import { closeAfterAnswer } from './lingering-close';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -46,7 +47,7 @@ export function bodyDeadline(ms: number): RequestHandler {
     const timer = setTimeout(() => {
       if (req.complete || res.headersSent) return;
       req.log?.info({ status: 408 }, 'request body too slow');
-      closeAfterAnswer(res);
+      closeAfterAnswer(req, res);
       res.status(408).json(errorBody(408, `The request body did not arrive within ${ms} ms`));
     }, ms);
     const clear = () => clearTimeout(timer);

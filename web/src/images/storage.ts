@@ -3,11 +3,11 @@
  * the server chose. On any failure of the stream or of S3 the multipart upload is aborted, so nothing half
  * written is ever committed.
  */
-import { Readable } from 'node:stream';
-import { InvalidInputError, UnsupportedImageError } from '../errors';
+import type { Readable } from 'node:stream';
+import { IncompleteUploadError, InvalidInputError, UnsupportedImageError } from '../errors';
 import type { Bucket, ListedObject, UploadTuning } from '../s3/bucket';
 import { PartBudget } from '../s3/part-budget';
-import { sniffImageType } from './sniff';
+import { sniffImage } from './sniff';
 
 /** Keys are never reused (random per upload), so browsers and CDNs may cache an image forever. */
 export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -34,6 +34,8 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
 export interface StoredImage {
   key: string;
   contentType: string;
+  /** The size of the stored object, equal to the bytes received. */
+  bytes: number;
 }
 
 export class ImageStorage {
@@ -62,48 +64,61 @@ export class ImageStorage {
   }
 
   /**
-   * Stores the image read from `file` as `<keyStem>.<ext>` and resolves once S3 has committed it. An error
+   * Stores the image read from `file` as `<keyStem>.<ext>` and resolves once S3 has committed it whole. An error
    * of `file` (the client went away, the file is too large) is rethrown as it is, after the abort.
    * `atMostBytes` is the most the file can be (the request's declared length, or the upload limit): a small
    * file goes to S3 in a single request, a huge one in parts large enough to stay within S3's 10,000.
+   *
+   * Every byte is accounted for: the bytes read from `file`, the bytes S3 acknowledged in parts or in its one
+   * request, and the size S3 then reports for the object must be equal (and not zero). The first two are
+   * compared before the commit, which does not happen if they differ; the third after it, and a stored object
+   * of the wrong size is deleted. Either way the upload fails with an IncompleteUploadError.
    */
   async store(file: Readable, keyStem: string, atMostBytes: number): Promise<StoredImage> {
-    const sniffed = await sniffImageType(file);
-    if (sniffed.head.length === 0) throw new InvalidInputError(`${this.label} is empty`);
-    if (!sniffed.ext) {
-      const found = sniffed.mime ? `detected ${sniffed.mime}` : 'content is not a recognised image';
+    const sniffed = await sniffImage(file);
+    if (sniffed.sizeIfEnded === 0) throw new InvalidInputError(`${this.label} is empty`);
+    if (!sniffed.image) {
+      const found = sniffed.detectedMime ? `detected ${sniffed.detectedMime}` : 'content is not a recognised image';
       throw new UnsupportedImageError(`${this.label} must be a ${ALLOWED_LIST} image (${found})`);
     }
 
-    const key = `${keyStem}.${sniffed.ext}`;
+    const key = `${keyStem}.${sniffed.image.ext}`;
+    const { mime } = sniffed.image;
     let sourceError: Error | undefined;
-    // The sniffed bytes go back in front of the rest, so the stream itself is the body: no extra copy or buffer.
-    if (!sniffed.ended) file.unshift(sniffed.head);
-    const body = sniffed.ended ? Readable.from([sniffed.head]) : file;
-
     const upload = this.bucket.upload(
       key,
-      body,
-      { contentType: sniffed.mime!, cacheControl: IMAGE_CACHE_CONTROL },
+      sniffed.body,
+      { contentType: mime, cacheControl: IMAGE_CACHE_CONTROL },
       this.partSizeFor(atMostBytes),
       this.budget,
+      (sentBytes) => {
+        if (sourceError) throw sourceError;
+        if (sentBytes !== sniffed.bytesRead()) throw new IncompleteUploadError(sniffed.bytesRead(), sentBytes);
+      },
     );
     file.once('error', (err) => {
       sourceError = err;
       // Abort, so no further part or completion is sent; lib-storage's read of the body fails with the error.
       void upload.abort();
     });
+    let sentBytes: number;
     try {
-      await upload.done;
+      ({ sentBytes } = await upload.done);
     } catch (err) {
       throw sourceError ?? err;
     }
+    const receivedBytes = sniffed.bytesRead();
     if (sourceError) {
       // The source failed while the last request to S3 was in flight, and S3 committed anyway.
       await this.delete(key);
       throw sourceError;
     }
-    return { key, contentType: sniffed.mime! };
+    const storedBytes = await this.bucket.sizeOf(key);
+    if (storedBytes !== receivedBytes || sentBytes !== receivedBytes || receivedBytes === 0) {
+      await this.delete(key);
+      throw new IncompleteUploadError(receivedBytes, sentBytes, storedBytes);
+    }
+    return { key, contentType: mime, bytes: storedBytes };
   }
 
   /**

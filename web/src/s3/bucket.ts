@@ -3,6 +3,7 @@
  * S3 turns into a timeout failure rather than a hung request, and failures come out as S3Failure kinds.
  */
 import {
+  CompleteMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -32,8 +33,8 @@ export interface ListedObject {
 export type WriteCondition = { ifAbsent: true } | { ifMatch: string };
 
 export interface StreamingUpload {
-  /** Resolves once S3 has committed the object. */
-  done: Promise<void>;
+  /** Resolves once S3 has committed the object, with the bytes of the body S3 stored (parts or one request). */
+  done: Promise<{ sentBytes: number }>;
   /** Aborts the multipart upload: no part stays stored, nothing is committed. */
   abort(): Promise<void>;
 }
@@ -88,8 +89,17 @@ export class Bucket {
 
   /** The object's current ETag (strongly consistent, as every S3 read), or undefined when there is none. */
   async etagOf(key: string): Promise<string | undefined> {
+    return (await this.head(key))?.ETag;
+  }
+
+  /** The size S3 reports for the object, or undefined when there is none. */
+  async sizeOf(key: string): Promise<number | undefined> {
+    return (await this.head(key))?.ContentLength;
+  }
+
+  private async head(key: string): Promise<HeadObjectCommandOutput | undefined> {
     try {
-      return (await this.call<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: this.name, Key: key }))).ETag;
+      return await this.call<HeadObjectCommandOutput>(new HeadObjectCommand({ Bucket: this.name, Key: key }));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -158,9 +168,11 @@ export class Bucket {
   }
 
   /**
-   * Streams a body into a new object with a multipart upload: parts leave while the body is still arriving.
-   * Silence is bounded by the client's socket timeout rather than a deadline, since a large upload may
-   * legitimately take long.
+   * Streams a body into a new object: in one PutObject when it ends within the first part, else in parts that
+   * leave while the body is still arriving. Silence is bounded by the client's socket timeout rather than a
+   * deadline, since a large upload may legitimately take long. `beforeCommit` is called with the bytes S3 is
+   * about to hold, right before the request that commits the object (the PutObject, or the completion of the
+   * multipart upload); when it throws, nothing is committed and the multipart upload is aborted.
    */
   upload(
     key: string,
@@ -168,9 +180,11 @@ export class Bucket {
     metadata: { contentType: string; cacheControl: string },
     partSize: number,
     budget: PartBudget,
+    beforeCommit: (sentBytes: number) => void,
   ): StreamingUpload {
+    const sent = new SentBytes();
     const upload = new Upload({
-      client: this.budgeted(budget, new PartBuffers(partSize)),
+      client: this.budgeted(budget, new PartBuffers(partSize), sent, beforeCommit),
       params: {
         Bucket: this.name,
         Key: key,
@@ -186,7 +200,7 @@ export class Bucket {
       leavePartsOnError: false,
     });
     const done = upload.done().then(
-      () => undefined,
+      () => ({ sentBytes: sent.total }),
       (err: unknown) => {
         throw this.translate(err);
       },
@@ -195,18 +209,24 @@ export class Bucket {
   }
 
   /**
-   * The client as lib-storage sees it: every request that carries a part waits for a slot of the budget, and
-   * a part's buffer is freed as soon as it is no longer needed.
+   * The client as lib-storage sees it: every request that carries a part waits for a slot of the budget, a
+   * part's buffer is freed as soon as it is no longer needed, the bytes S3 stored are counted, and the commit
+   * goes ahead only if `beforeCommit` agrees.
    */
-  private budgeted(budget: PartBudget, parts: PartBuffers): S3Client {
+  private budgeted(budget: PartBudget, parts: PartBuffers, sent: SentBytes, beforeCommit: (sentBytes: number) => void): S3Client {
     const { s3 } = this;
-    const send = (command: { input: unknown }, options?: unknown) => {
+    const send = async (command: { input: unknown }, options?: unknown) => {
       const sendNow = () => s3.send(command as never, options as never);
       if (command instanceof UploadPartCommand) {
         const { PartNumber, Body } = command.input;
-        return parts.send(PartNumber!, Body, () => budget.run(sendNow));
+        return sent.counting(Body, () => parts.send(PartNumber!, Body, () => budget.run(sendNow)));
       }
-      return command instanceof PutObjectCommand ? budget.run(sendNow) : sendNow();
+      if (command instanceof PutObjectCommand) {
+        beforeCommit(sent.total + byteLengthOf(command.input.Body));
+        return sent.counting(command.input.Body, () => budget.run(sendNow));
+      }
+      if (command instanceof CompleteMultipartUploadCommand) beforeCommit(sent.total);
+      return sendNow();
     };
     return new Proxy(s3, { get: (target, property, receiver) => (property === 'send' ? send : Reflect.get(target, property, receiver)) });
   }
@@ -227,4 +247,24 @@ export class Bucket {
       return new S3Failure('missing-bucket', `Bucket "${this.name}" does not exist`, { cause: err });
     return err;
   }
+}
+
+/** Bytes of request bodies that S3 acknowledged. */
+class SentBytes {
+  total = 0;
+
+  async counting<T>(body: unknown, request: () => Promise<T>): Promise<T> {
+    // Measured before sending: a part's buffer may be freed (read as empty) once S3 has it.
+    const bytes = byteLengthOf(body);
+    const output = await request();
+    this.total += bytes;
+    return output;
+  }
+}
+
+/** lib-storage hands parts over as buffers (or a string, for a string body); any other body counts as NaN, which no check accepts. */
+function byteLengthOf(body: unknown): number {
+  if (body instanceof Uint8Array) return body.byteLength;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  return Number.NaN;
 }
