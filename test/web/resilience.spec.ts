@@ -45,6 +45,46 @@ describe('slow, hanging and hostile peers', function () {
     await s3?.stop();
   });
 
+  describe('an S3 that refuses connections (nothing listens on its port)', () => {
+    let refusedApp: RunningServer;
+    before(async () => {
+      const closedPort = await new Promise<number>((resolve) => {
+        const server = net.createServer().listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as net.AddressInfo;
+          server.close(() => resolve(port));
+        });
+      });
+      refusedApp = await startTestApp({ endpoint: `http://127.0.0.1:${closedPort}` }, 'refused-bucket', {
+        MAX_UPLOAD_BYTES: String(12 * 1024 * 1024),
+      });
+    });
+    after(async () => refusedApp?.close(1000));
+
+    it('answers every request that needs S3 with 503 "unreachable" JSON (not 504: nothing is slow), uploads of both sizes too', async () => {
+      const unreachable = { error: 'Service Unavailable', message: 'Image storage is unreachable; try again shortly' };
+      const json = async (res: Response | Promise<Response>) => ({ status: (await res).status, body: await (await res).json() });
+      const answers = [
+        await json(fetch(`${refusedApp.url}/inventory`)),
+        await json(fetch(`${refusedApp.url}/inventory/1`)),
+        await json(
+          fetch(`${refusedApp.url}/inventory`, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ id: 9, name: 'Cup' }),
+          }),
+        ),
+        await json(fetch(`${refusedApp.url}/inventory/1`, { method: 'DELETE' })),
+      ];
+      for (const data of [makePng(8, 8), makePng(1500, 1500, { noise: true })]) {
+        const res = await uploadImage(refusedApp.url, 1, { filename: 'x.png', data });
+        answers.push({ status: res.status, body: res.json });
+      }
+      expect(answers).to.deep.equal(Array.from({ length: 6 }, () => ({ status: 503, body: unreachable })));
+      const ready = await json(fetch(`${refusedApp.url}/readyz`));
+      expect(ready.status).to.equal(503);
+    });
+  });
+
   describe('an S3 that accepts connections and never answers', () => {
     const S3_TIMEOUT_MS = 800;
     let proxy: HangingProxy;
@@ -97,7 +137,7 @@ describe('slow, hanging and hostile peers', function () {
       expect(ready.ms).to.be.below(2500);
       expect((await fetch(`${hungApp.url}/healthcheck`)).status).to.equal(200);
       const upload = await uploadImage(hungApp.url, 2, { filename: 'x.png', data: makePng(8, 8) });
-      expect(upload.status).to.be.oneOf([503, 504]);
+      expect(upload.status).to.equal(504);
       expect(proxy.hungConnections).to.be.greaterThan(0);
 
       proxy.recover();
