@@ -7,7 +7,7 @@ import { createS3Client } from '../../web/src/s3/client';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestApp } from '../support/app';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from '../support/chromium';
-import { fixture } from '../support/images';
+import { expectServedExactly, fixture, makePng } from '../support/images';
 import { startTestS3, type TestS3 } from '../support/s3';
 import type { RunningServer } from '../../web/src/server';
 
@@ -83,6 +83,62 @@ describe('browser UI in a real Chromium', function () {
     await mkdir(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(violations, violations.join('\n')).to.deep.equal([]);
+  });
+
+  it('replaces an image with a 57 KB JPEG through the UI: the thumbnail renders, and after a reload too', async () => {
+    const photo = fixture('photo-60k.jpg'); // a photo-sized file, inside the band once stored empty
+    expect(photo.length).to.be.within(4100, 65_535);
+    const page = await browser.newPage();
+    try {
+      await page.goto(app.url);
+      const input = page.locator('.item[data-id="3"] input[type=file]');
+      await input.setInputFiles({ name: 'knife.jpg', mimeType: 'image/jpeg', buffer: fixture('photo.jpg') });
+      await page.waitForFunction(
+        () => document.querySelector<HTMLImageElement>('.item[data-id="3"] img:not([hidden])')?.naturalWidth === 160,
+      );
+      const first = await page.locator('.item[data-id="3"] img').getAttribute('src');
+
+      await page
+        .locator('.item[data-id="3"] input[type=file]')
+        .setInputFiles({ name: 'knife-2.jpg', mimeType: 'image/jpeg', buffer: photo });
+      const rendered = () =>
+        page.waitForFunction((previous) => {
+          const img = document.querySelector<HTMLImageElement>('.item[data-id="3"] img:not([hidden])');
+          return img !== null && img.src !== previous && img.complete && img.naturalWidth > 0 && img.naturalWidth;
+        }, first);
+      expect(await (await rendered()).jsonValue()).to.equal(420);
+      const src = (await page.locator('.item[data-id="3"] img').getAttribute('src'))!;
+      await expectServedExactly(src, photo, 'image/jpeg');
+
+      await page.reload();
+      expect(await (await rendered()).jsonValue()).to.equal(420);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("gets the server's 413 for an oversize file when the UI's own size check is bypassed", async () => {
+    const page = await browser.newPage();
+    try {
+      // The page learns the limit from /config.json: tell it there is none, so the file is sent.
+      await page.route('**/config.json', async (route) => {
+        const config = await (await route.fetch()).json();
+        await route.fulfill({ json: { ...config, maxUploadBytes: 1024 ** 4 } });
+      });
+      await page.goto(app.url);
+      const oversize = Buffer.concat([makePng(4, 4), Buffer.alloc(8 * 1024 * 1024)]);
+      const answered = page.waitForResponse((res) => res.url().endsWith('/inventory/2/image'));
+      await page
+        .locator('.item[data-id="2"] input[type=file]')
+        .setInputFiles({ name: 'huge.png', mimeType: 'image/png', buffer: oversize });
+      expect((await answered).status()).to.equal(413);
+      await page.locator('.item[data-id="2"] .upload-status.error').waitFor();
+      expect(await page.locator('.item[data-id="2"] .upload-status').textContent()).to.equal(
+        `image_file is larger than the ${1024 * 1024}-byte limit`,
+      );
+    } finally {
+      await page.close();
+    }
   });
 
   it('renders and shows thumbnails over plain HTTP from a non-loopback address (as on a VM), with no CSP violation', async function () {
