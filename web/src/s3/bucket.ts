@@ -127,10 +127,30 @@ export class Bucket {
     return output.ETag!;
   }
 
-  /** Deletes an object; with `ifMatch`, only the version read (precondition-failed when it changed). */
+  /**
+   * Deletes an object; with `ifMatch`, only the version read (precondition-failed when it changed). S3 checks
+   * the condition atomically. LocalStack (4.14) answers 501 NotImplemented to a conditional delete on a general
+   * purpose bucket: there, and from then on for this bucket, the ETag is read and compared first, then the object
+   * deleted unconditionally. The caller holds the item's lock, so only another replica could slip a write into
+   * that gap.
+   */
   async delete(key: string, condition?: { ifMatch: string }): Promise<void> {
-    await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key, IfMatch: condition?.ifMatch }));
+    if (condition && this.conditionalDeletes !== 'unsupported') {
+      try {
+        await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key, IfMatch: condition.ifMatch }));
+        return;
+      } catch (err) {
+        if ((err as { name?: unknown }).name !== 'NotImplemented') throw err;
+        this.conditionalDeletes = 'unsupported';
+      }
+    }
+    if (condition && (await this.etagOf(key)) !== condition.ifMatch)
+      throw new S3Failure('precondition-failed', `${key} changed or is gone`);
+    await this.call(new DeleteObjectCommand({ Bucket: this.name, Key: key }));
   }
+
+  /** Whether this S3 checks If-Match on DeleteObject (LocalStack does not), learnt from its first answer. */
+  private conditionalDeletes: 'supported' | 'unsupported' = 'supported';
 
   async deleteMany(keys: string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
