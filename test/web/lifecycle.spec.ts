@@ -1,3 +1,4 @@
+import { DeleteBucketCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,6 +67,27 @@ describe('app lifecycle', () => {
       // Readiness found the bucket: the original items are seeded then.
       for (let i = 0; i < 50 && (await s3.keys(bucket, 'inventory/')).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
       expect(((await (await fetch(`${app.url}/inventory`)).json()) as unknown[]).length).to.equal(3);
+    } finally {
+      await app.close(1000);
+    }
+  });
+
+  it('seeds again when its bucket comes back empty while it runs (LocalStack restarted), answering ready only once seeded', async () => {
+    const bucket = await s3.createBucket('restarted');
+    const app = await startTestApp(s3, bucket);
+    try {
+      expect((await fetch(`${app.url}/readyz`)).status).to.equal(200);
+      await fetch(`${app.url}/inventory/1`, { method: 'DELETE' });
+      // What a LocalStack restart does: the bucket and everything in it are gone.
+      const keys = await s3.keys(bucket);
+      await s3.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
+      await s3.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+      expect((await fetch(`${app.url}/readyz`)).status).to.equal(503);
+
+      await ensureBucket(s3.s3, bucket); // provisioned again, empty
+      expect((await fetch(`${app.url}/readyz`)).status).to.equal(200);
+      const items = (await (await fetch(`${app.url}/inventory`)).json()) as { name: string }[];
+      expect(items.map((i) => i.name)).to.deep.equal(['Spoon', 'Fork', 'Knife']);
     } finally {
       await app.close(1000);
     }

@@ -25,8 +25,8 @@ export interface AppDependencies {
   images: ImageStorage;
   logger: Logger;
   isShuttingDown?: () => boolean;
-  /** Called when readiness sees the bucket answer (the server seeds the inventory then, if it could not at start). */
-  onReady?: () => void;
+  /** Told whether the bucket answered each readiness check (the server seeds an empty inventory when it comes back). */
+  onBucketCheck?: (answered: boolean) => Promise<void> | void;
 }
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'public');
@@ -65,7 +65,12 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((req, res, next) => (isUploadRequest(req.method, req.originalUrl) ? next() : deadline(req, res, next)));
 
   app.use(
-    healthRouter({ store: deps.store, bucket: config.bucket, isShuttingDown: deps.isShuttingDown ?? (() => false), onReady: deps.onReady }),
+    healthRouter({
+      store: deps.store,
+      bucket: config.bucket,
+      isShuttingDown: deps.isShuttingDown ?? (() => false),
+      onBucketCheck: deps.onBucketCheck,
+    }),
   );
 
   // What the browser UI needs to check a file before sending it.

@@ -47,7 +47,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   let shuttingDown = false;
 
   // A bucket that is missing or unreachable at start is not fatal: the app serves, /readyz says what is wrong,
-  // and the seeding is tried again once readiness sees the bucket answer.
+  // and the seeding is tried again once readiness sees the bucket answer. The same after the bucket went away
+  // while the app ran (LocalStack keeps nothing across a restart): it comes back empty, and is seeded again.
   let seeded = false;
   const seed = async () => {
     try {
@@ -61,6 +62,12 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
       );
     }
   };
+  let seeding: Promise<void> | undefined;
+  const onBucketCheck = (answered: boolean) => {
+    if (!answered) seeded = false;
+    else if (!seeded) seeding ??= seed().finally(() => (seeding = undefined));
+    return seeding;
+  };
   await seed();
 
   const app = createApp({
@@ -70,9 +77,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
     images,
     logger,
     isShuttingDown: () => shuttingDown,
-    onReady: () => {
-      if (!seeded) void seed();
-    },
+    onBucketCheck,
   });
   const server = createServer(app);
   // Node's whole-request limit would cut off a legitimate multi-GB upload on a slow link: uploads are bounded by

@@ -9,7 +9,8 @@ export function healthRouter(options: {
   store: InventoryStore;
   bucket: string;
   isShuttingDown: () => boolean;
-  onReady?: () => void;
+  /** Told each answer of the bucket (true) or failure (false); awaited before the probe answers ready. */
+  onBucketCheck?: (answered: boolean) => Promise<void> | void;
 }): Router {
   const router = Router();
 
@@ -26,13 +27,15 @@ export function healthRouter(options: {
     }
     try {
       await options.store.checkBucket(READINESS_TIMEOUT_MS);
-      options.onReady?.();
-      res.json({ status: 'ready' });
     } catch (err) {
+      await options.onBucketCheck?.(false);
       const reason = describeS3Failure(err, options.bucket);
       req.log.warn({ err }, 'not ready');
       res.status(503).json({ status: 'unavailable', reason });
+      return;
     }
+    await options.onBucketCheck?.(true);
+    res.json({ status: 'ready' });
   });
 
   return router;
