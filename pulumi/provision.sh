@@ -36,16 +36,23 @@ if [ "$(cat "$deps/installed" 2>/dev/null || true)" != "$packages" ]; then
   echo "$packages" > "$deps/installed"
 fi
 
-# Today's program and settings; the stack's encryption salt (written by `stack init`) is carried over.
+# Pulumi's file backend needs its folder to exist (pulumi/pulumi issues 15841 and 24316).
+case "${PULUMI_BACKEND_URL:-}" in file://*) mkdir -p "${PULUMI_BACKEND_URL#file://}" ;; esac
+
+# Today's program and settings. The stack's encryption salt belongs to the stack in this backend (`stack init`
+# here wrote it): it is carried over, and a salt in the repository's copy (from a `pulumi stack init` on the
+# host, against another backend) is dropped, so the file never holds two.
 mkdir -p "$project"
 salt=$(grep '^encryptionsalt:' "$project/Pulumi.localstack.yaml" 2>/dev/null || true)
 rm -rf "$project/pulumi"
-cp -R "$sources/pulumi" "$sources/Pulumi.yaml" "$sources/Pulumi.localstack.yaml" "$sources/tsconfig.json" "$project/"
+# The runtime compiles the program with pulumi/tsconfig.json (it looks in the program's folder, `main`).
+cp -R "$sources/pulumi" "$sources/Pulumi.yaml" "$project/"
+grep -v '^encryptionsalt:' "$sources/Pulumi.localstack.yaml" > "$project/Pulumi.localstack.yaml"
 if [ -n "$salt" ]; then echo "$salt" >> "$project/Pulumi.localstack.yaml"; fi
 ln -sfn "$deps/node_modules" "$project/node_modules"
 
 cd "$project"
-pulumi stack select localstack 2>/dev/null || pulumi stack init localstack
+pulumi stack select --create localstack
 for service in s3 iam sts; do
   pulumi config set --path "aws:endpoints[0].$service" "$endpoint"
 done

@@ -7,15 +7,34 @@
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../support/constants';
 
-const SCRIPT = path.join(REPO_ROOT, 'pulumi', 'provision.sh');
+/**
+ * The stand-in answers as Pulumi's file backend does: nothing works until its folder exists, `stack select`
+ * fails for a stack that is not there (unless --create), creating a stack writes its salt into the stack file
+ * if it has none, and a stack file with a duplicate key is refused.
+ */
+const PULUMI_STAND_IN = `#!/usr/bin/env bash
+echo "pulumi $*" >> "$CALLS"
+backend=\${PULUMI_BACKEND_URL#file://}
+[ -d "$backend" ] || { echo "error: could not create the file backend: $backend does not exist" >&2; exit 1; }
+[ "$(grep -c '^encryptionsalt:' Pulumi.localstack.yaml)" -le 1 ] || { echo 'error: mapping key "encryptionsalt" already defined' >&2; exit 1; }
+case "$1 $2" in
+  "stack select")
+    if [ ! -f "$backend/localstack" ]; then
+      [ "$3" = --create ] || { echo "error: no stack named 'localstack' found" >&2; exit 1; }
+      touch "$backend/localstack"
+      grep -q '^encryptionsalt:' Pulumi.localstack.yaml || echo 'encryptionsalt: v1:volume-salt' >> Pulumi.localstack.yaml
+    fi ;;
+esac
+`;
 
 describe('the compose pulumi service (pulumi/provision.sh), with recording stand-ins for pulumi and npm', () => {
   let dir: string;
+  let sources: string;
   let work: string;
   let log: string;
   const lockVersion = async (name: string) =>
@@ -28,11 +47,11 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
     log = path.join(dir, 'calls.log');
     const bin = path.join(dir, 'bin');
     await mkdir(bin);
-    // `pulumi stack init` writes the stack's encryption salt into the stack file; select fails without a stack.
-    await writeFile(
-      path.join(bin, 'pulumi'),
-      `#!/usr/bin/env bash\necho "pulumi $*" >> "$CALLS"\ncase "$1 $2" in\n  "stack select") grep -q '^encryptionsalt:' Pulumi.localstack.yaml ;;\n  "stack init") echo 'encryptionsalt: v1:recorded-salt' >> Pulumi.localstack.yaml ;;\nesac\n`,
-    );
+    // A copy of what compose mounts, so a test can change the tracked stack file as a user's host would.
+    sources = path.join(dir, 'src');
+    for (const file of ['pulumi', 'Pulumi.yaml', 'Pulumi.localstack.yaml', 'package-lock.json'])
+      await cp(path.join(REPO_ROOT, file), path.join(sources, file), { recursive: true });
+    await writeFile(path.join(bin, 'pulumi'), PULUMI_STAND_IN);
     await writeFile(path.join(bin, 'npm'), `#!/usr/bin/env bash\necho "npm $*" >> "$CALLS"\nmkdir -p node_modules\n`);
     await Promise.all(['pulumi', 'npm'].map((name) => chmod(path.join(bin, name), 0o755)));
   });
@@ -41,12 +60,13 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
   });
 
   const run = () => {
-    const result = spawnSync('bash', [SCRIPT], {
+    const result = spawnSync('bash', [path.join(sources, 'pulumi', 'provision.sh')], {
       env: {
         ...process.env,
         PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`,
         CALLS: log,
         PULUMI_WORK_DIR: work,
+        PULUMI_BACKEND_URL: `file://${work}/backend`,
         LOCALSTACK_ENDPOINT: 'http://localstack:4566',
       },
       encoding: 'utf8',
@@ -55,13 +75,12 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
   };
   const calls = async () => (await readFile(log, 'utf8')).trim().split('\n');
 
-  it('first up: installs only the program packages, at the lockfile versions, creates the stack, and applies with --refresh', async () => {
+  it('first up: creates the backend folder, installs only the program packages at the lockfile versions, creates the stack, and applies with --refresh', async () => {
     run();
     const expected = `@pulumi/pulumi@${await lockVersion('@pulumi/pulumi')} @pulumi/aws@${await lockVersion('@pulumi/aws')} typescript@${await lockVersion('typescript')}`;
     expect(await calls()).to.deep.equal([
       `npm install --no-audit --no-fund --ignore-scripts --no-package-lock ${expected}`,
-      'pulumi stack select localstack',
-      'pulumi stack init localstack',
+      'pulumi stack select --create localstack',
       'pulumi config set --path aws:endpoints[0].s3 http://localstack:4566',
       'pulumi config set --path aws:endpoints[0].iam http://localstack:4566',
       'pulumi config set --path aws:endpoints[0].sts http://localstack:4566',
@@ -75,10 +94,19 @@ describe('the compose pulumi service (pulumi/provision.sh), with recording stand
     run();
     const second = await calls();
     expect(second.filter((c) => c.startsWith('npm '))).to.deep.equal([]);
-    expect(second).to.include('pulumi stack select localstack').and.not.include('pulumi stack init localstack');
+    expect(second).to.include('pulumi stack select --create localstack');
     expect(second).to.include('pulumi up --yes --refresh --skip-preview --stack localstack');
     const stackFile = await readFile(path.join(work, 'project', 'Pulumi.localstack.yaml'), 'utf8');
-    expect(stackFile.match(/^encryptionsalt: v1:recorded-salt$/gm)).to.have.length(1);
+    expect(stackFile.match(/^encryptionsalt: .*$/gm)).to.deep.equal(['encryptionsalt: v1:volume-salt']);
     expect(stackFile).to.include(await readFile(path.join(REPO_ROOT, 'Pulumi.localstack.yaml'), 'utf8'));
+  });
+
+  it('after `pulumi stack init` on the host (a salt in the tracked stack file): one salt, the one of the stack in the volume', async () => {
+    await appendFile(path.join(sources, 'Pulumi.localstack.yaml'), 'encryptionsalt: v1:host-salt\n');
+    await writeFile(log, '');
+    run();
+    expect(await calls()).to.include('pulumi up --yes --refresh --skip-preview --stack localstack');
+    const stackFile = await readFile(path.join(work, 'project', 'Pulumi.localstack.yaml'), 'utf8');
+    expect(stackFile.match(/^encryptionsalt: .*$/gm)).to.deep.equal(['encryptionsalt: v1:volume-salt']);
   });
 });

@@ -3,7 +3,8 @@
 # a working app on :8080 whose uploads are served by public URL. Needs a Docker engine: the GitHub workflow's
 # end-to-end job runs it (the project's own machines have none).
 #   bash test/e2e/compose-sequences.sh terraform
-set -euo pipefail
+# -E: the ERR trap also fires inside functions, so any failure dumps the logs.
+set -Eeuo pipefail
 profile=${1:?usage: compose-sequences.sh terraform|pulumi}
 other=$([ "$profile" = terraform ] && echo pulumi || echo terraform)
 reset() { docker compose --profile terraform --profile pulumi down --volumes --remove-orphans; }
@@ -17,8 +18,8 @@ up_and_check() {
   local active=$1 step=$2
   echo "::group::$step ($active)"
   COMPOSE_PROFILES=$active docker compose up -d --build
-  status=$(docker compose wait "$active")
-  [ "$status" = 0 ] || { echo "the $active provisioner exited with $status"; exit 1; }
+  # `docker compose wait` exits with the container's status (and prints a sentence, not the number).
+  docker compose wait "$active" || { echo "the $active provisioner failed (exit $?)"; exit 1; }
   for _ in $(seq 1 60); do curl -fsS http://localhost:8080/readyz >/dev/null 2>&1 && break; sleep 2; done
   curl -fsS http://localhost:8080/readyz
   [ "$(curl -fsS http://localhost:8080/inventory | jq length)" -ge 1 ]
