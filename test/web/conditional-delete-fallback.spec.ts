@@ -5,7 +5,6 @@
  */
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import http from 'node:http';
 import { Bucket } from '../../web/src/s3/bucket';
 import { createS3Client } from '../../web/src/s3/client';
 import { s3FailureKind } from '../../web/src/s3/errors';
@@ -14,6 +13,7 @@ import { startTestApp } from '../support/app';
 import { makePng } from '../support/images';
 import { MOTO_CREDENTIALS, requireMoto, startMoto, type Moto } from '../support/moto';
 import { uploadImage } from '../support/multipart';
+import { startRewritingProxy, type RewritingProxy } from '../support/rewriting-proxy';
 
 const NOT_IMPLEMENTED =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NotImplemented</Code>' +
@@ -22,7 +22,7 @@ const NOT_IMPLEMENTED =
 describe('an S3 that refuses conditional deletes with 501, as LocalStack 4.14 does (a proxy in front of moto)', function () {
   this.timeout(60_000);
   let moto: Moto;
-  let proxy: http.Server;
+  let proxy: RewritingProxy;
   let endpoint: string;
   const conditionalDeletes: string[] = [];
   const bucketName = 'no-conditional-deletes';
@@ -39,29 +39,15 @@ describe('an S3 that refuses conditional deletes with 501, as LocalStack 4.14 do
     await moto.s3.send(
       new PutBucketPolicyCommand({ Bucket: bucketName, Policy: JSON.stringify({ Version: '2012-10-17', Statement: [publicRead] }) }),
     );
-    const upstream = new URL(moto.endpoint);
-    proxy = http.createServer((req, res) => {
-      if (req.method === 'DELETE' && req.headers['if-match'] !== undefined) {
-        conditionalDeletes.push(new URL(req.url!, endpoint).pathname);
-        req.resume();
-        res.writeHead(501, { 'Content-Type': 'application/xml' }).end(NOT_IMPLEMENTED);
-        return;
-      }
-      const forwarded = http.request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode!, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forwarded.on('error', () => res.destroy());
-      req.pipe(forwarded);
+    proxy = await startRewritingProxy(moto.endpoint, (req, body) => {
+      if (req.method !== 'DELETE' || req.headers['if-match'] === undefined) return { forward: body };
+      conditionalDeletes.push(new URL(req.url!, 'http://s3').pathname);
+      return { answer: { status: 501, body: NOT_IMPLEMENTED } };
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    endpoint = proxy.endpoint;
   });
   after(async () => {
-    await new Promise((resolve) => proxy?.close(resolve));
+    await proxy?.close();
     await moto?.stop();
   });
 

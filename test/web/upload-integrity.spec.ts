@@ -5,7 +5,6 @@
 import { CreateBucketCommand, HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import http from 'node:http';
 import { Readable } from 'node:stream';
 import { IncompleteUploadError } from '../../web/src/errors';
 import { SNIFF_BYTES, sniffImage } from '../../web/src/images/sniff';
@@ -18,6 +17,7 @@ import { TEST_TUNING, startTestApp } from '../support/app';
 import { expectServedExactly, makePng } from '../support/images';
 import { MOTO_CREDENTIALS, requireMoto, startMoto, type Moto } from '../support/moto';
 import { uploadImage } from '../support/multipart';
+import { startRewritingProxy, type RewritingProxy } from '../support/rewriting-proxy';
 import { startTestS3, type TestS3 } from '../support/s3';
 
 const KiB = 1024;
@@ -159,7 +159,7 @@ describe('the upload invariant, enforced by the app', function () {
 
   describe('an S3 that stores fewer bytes than it acknowledged (a proxy truncates PutObject bodies)', () => {
     let s3: TestS3;
-    let proxy: http.Server;
+    let proxy: RewritingProxy;
     let app: RunningServer;
     let bucketName: string;
     let truncate = false;
@@ -167,29 +167,16 @@ describe('the upload invariant, enforced by the app', function () {
     before(async () => {
       s3 = await startTestS3();
       bucketName = await s3.createBucket('truncated');
-      const upstream = new URL(s3.endpoint);
-      proxy = http.createServer(async (req, res) => {
-        const body = Buffer.concat(await req.toArray());
+      proxy = await startRewritingProxy(s3.endpoint, (req, body) => {
         const isImageWrite = req.method === 'PUT' && req.url!.includes('/images/');
-        const sent = truncate && isImageWrite ? body.subarray(0, body.length >> 1) : body;
-        const headers = { ...req.headers, 'content-length': String(sent.length) };
-        const forwarded = http.request(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
-          (answer) => {
-            res.writeHead(answer.statusCode!, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        forwarded.on('error', () => res.destroy());
-        forwarded.end(sent);
+        return { forward: truncate && isImageWrite ? body.subarray(0, body.length >> 1) : body };
       });
-      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-      const endpoint = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+      const { endpoint } = proxy;
       app = await startTestApp({ endpoint }, bucketName, { PUBLIC_BASE_URL: `${s3.endpoint}/${bucketName}` });
     });
     after(async () => {
       await app?.close(1000);
-      await new Promise((resolve) => proxy?.close(resolve));
+      await proxy?.close();
       await s3?.stop();
     });
 
