@@ -77,8 +77,8 @@ describe('an oversize upload gets its 413, however the client sends it', functio
   it(`the discarded rest is bounded: a client sending without end is cut off after ${DEFAULT_LINGER.bytes / 1024 / 1024} MiB more`, async () => {
     const endless = 1024 * 1024 * 1024;
     const { sent } = await sendAllThenRead(ctx.app.url, endless, false);
-    // The app reads at least the bound, then closes; it checks every 50 ms, which on loopback is tens of MB more.
-    expect(sent).to.be.within(DEFAULT_LINGER.bytes, 2 * DEFAULT_LINGER.bytes + 16 * 1024 * 1024);
+    // The app reads at least the bound, then closes; it checks every 50 ms, which on loopback can be 100 MB more.
+    expect(sent).to.be.within(DEFAULT_LINGER.bytes, 4 * DEFAULT_LINGER.bytes);
   });
 
   describe("Node's fetch (undici), sending the whole body before it reads", () => {

@@ -113,12 +113,25 @@ export class ImageStorage {
       await this.delete(key);
       throw sourceError;
     }
-    const storedBytes = await this.bucket.sizeOf(key);
+    const storedBytes = await this.storedSize(key, receivedBytes);
     if (storedBytes !== receivedBytes || sentBytes !== receivedBytes || receivedBytes === 0) {
       await this.delete(key);
       throw new IncompleteUploadError(receivedBytes, sentBytes, storedBytes);
     }
     return { key, contentType: mime, bytes: storedBytes };
+  }
+
+  /**
+   * The size S3 reports for a just-committed object. AWS's reads are strongly consistent: the first answer is
+   * final. s3rver (behind `npm start`) can answer a HEAD before its write has reached the disk (seen under load:
+   * 65,536 of 65,537 bytes), so a size other than the one expected is asked again, briefly, before it counts.
+   */
+  private async storedSize(key: string, expected: number): Promise<number | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const size = await this.bucket.sizeOf(key);
+      if (size === expected || attempt === 4) return size;
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt));
+    }
   }
 
   /**
