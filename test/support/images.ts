@@ -42,6 +42,18 @@ export function makePng(width: number, height: number, options: { noise?: boolea
   ]);
 }
 
+/**
+ * A file that sniffs as JPEG (FF D8 FF E0) followed by pseudo-random, incompressible bytes from `seed`: `size`
+ * bytes in all, for any size (shorter than 3 bytes, it is no image at all).
+ */
+export function jpegOfSize(size: number, seed: number): Buffer {
+  const data = Buffer.alloc(size);
+  let state = seed >>> 0 || 7;
+  for (let i = 0; i < size; i++) data[i] = (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0]).copy(data, 0, 0, Math.min(4, size));
+  return data;
+}
+
 export const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name));
 export const sha256 = (data: Buffer | Uint8Array) => createHash('sha256').update(data).digest('hex');
 

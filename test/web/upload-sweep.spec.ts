@@ -10,7 +10,7 @@ import { MULTIPART_OVERHEAD_BYTES } from '../../web/src/http/multipart';
 import { SNIFF_BYTES } from '../../web/src/images/sniff';
 import type { RunningServer } from '../../web/src/server';
 import { TEST_TUNING, startTestApp } from '../support/app';
-import { sha256 } from '../support/images';
+import { jpegOfSize, sha256 } from '../support/images';
 import { MOTO_CREDENTIALS, requireMoto, startMoto, type Moto } from '../support/moto';
 import { multipart, post, type PostOptions } from '../support/multipart';
 import { startTestS3, type TestS3 } from '../support/s3';
@@ -70,15 +70,6 @@ const CHUNKINGS: Chunking[] = [
     options: (body) => ({ chunked: true, splits: randomSplits(body.length, body.length) }),
   },
 ];
-
-/** A file that sniffs as JPEG (FF D8 FF) followed by incompressible bytes: `size` bytes in all. */
-function jpegOfSize(size: number, seed: number): Buffer {
-  const data = Buffer.alloc(size);
-  let state = seed >>> 0 || 7;
-  for (let i = 0; i < size; i++) data[i] = (state = (state * 1103515245 + 12345) >>> 0) >>> 24;
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0]).copy(data, 0, 0, Math.min(4, size));
-  return data;
-}
 
 const SERVERS: { name: string; start(this: Mocha.Context): Promise<{ endpoint: string; bucket: string; stop(): Promise<void> }> }[] = [
   {

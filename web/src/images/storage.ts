@@ -34,8 +34,6 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
 export interface StoredImage {
   key: string;
   contentType: string;
-  /** The size of the stored object, equal to the bytes received. */
-  bytes: number;
 }
 
 export class ImageStorage {
@@ -118,7 +116,7 @@ export class ImageStorage {
       await this.delete(key);
       throw new IncompleteUploadError(receivedBytes, sentBytes, storedBytes);
     }
-    return { key, contentType: mime, bytes: storedBytes };
+    return { key, contentType: mime };
   }
 
   /**
