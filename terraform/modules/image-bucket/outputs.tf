@@ -14,8 +14,31 @@ output "bucket_regional_domain_name" {
 }
 
 output "public_base_url" {
-  description = "Base URL of publicly readable objects: an image's URL is this, \"/\", and its key (the app's PUBLIC_BASE_URL). null when public read is off."
-  value       = local.public_read_enabled ? "https://${aws_s3_bucket.this.bucket_regional_domain_name}" : null
+  description = "Base URL of the published images: an image's URL is this, \"/\", and its key (the app's PUBLIC_BASE_URL). The first CloudFront alias, else the distribution's domain, else the bucket's (image_delivery = \"bucket_policy\"); null with \"none\"."
+  value = (
+    local.cloudfront_enabled ? "https://${try(var.cloudfront_aliases[0], aws_cloudfront_distribution.this[0].domain_name)}" :
+    local.bucket_policy_enabled ? "https://${aws_s3_bucket.this.bucket_regional_domain_name}" : null
+  )
+}
+
+output "cloudfront_distribution_id" {
+  description = "ID of the CloudFront distribution (for invalidations); null unless image_delivery = \"cloudfront\"."
+  value       = one(aws_cloudfront_distribution.this[*].id)
+}
+
+output "cloudfront_distribution_arn" {
+  description = "ARN of the CloudFront distribution; null unless image_delivery = \"cloudfront\"."
+  value       = one(aws_cloudfront_distribution.this[*].arn)
+}
+
+output "cloudfront_domain_name" {
+  description = "The distribution's *.cloudfront.net name, the target of the aliases' DNS records; null unless image_delivery = \"cloudfront\"."
+  value       = one(aws_cloudfront_distribution.this[*].domain_name)
+}
+
+output "cloudfront_kms_key_policy_statement" {
+  description = "With image_delivery = \"cloudfront\" and kms_key_arn: a key policy (JSON) whose one statement lets this distribution decrypt the images; add the statement to the key's policy. null otherwise."
+  value       = one(data.aws_iam_policy_document.cloudfront_kms[*].json)
 }
 
 output "app_role_arn" {

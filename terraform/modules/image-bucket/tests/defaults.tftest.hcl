@@ -22,8 +22,8 @@ run "ownership_and_public_access" {
   }
 
   assert {
-    condition     = !aws_s3_bucket_public_access_block.this.block_public_policy && !aws_s3_bucket_public_access_block.this.restrict_public_buckets
-    error_message = "With public read on, the public bucket policy must be allowed."
+    condition     = aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.restrict_public_buckets
+    error_message = "With CloudFront (the default) all four public-access-block flags must be on."
   }
 
   assert {
@@ -54,6 +54,16 @@ run "encryption_versioning_lifecycle" {
   }
 
   assert {
+    condition     = aws_s3_bucket_lifecycle_configuration.this.rule[2].expiration[0].expired_object_delete_marker
+    error_message = "Expired delete markers must be removed."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_logging.this) == 0
+    error_message = "No access logging unless a log bucket is given."
+  }
+
+  assert {
     condition     = length(aws_s3_bucket_cors_configuration.this) == 0
     error_message = "No CORS rule without allowed origins."
   }
@@ -62,18 +72,70 @@ run "encryption_versioning_lifecycle" {
 run "bucket_policy" {
   # Statements are selected by Sid: a document's static and dynamic statements have no promised order.
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.bucket.statement : s.actions if s.sid == "PublicReadImages"]) == toset(["s3:GetObject"])
-    error_message = "Anonymous users must get s3:GetObject and nothing else."
+    condition     = [for s in data.aws_iam_policy_document.bucket.statement : s.sid] == ["CloudFrontReadsImages", "DenyInsecureTransport"]
+    error_message = "By default only CloudFront may read (no anonymous statement), and TLS is required."
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.bucket.statement : s.resources if s.sid == "PublicReadImages"]) == toset(["arn:aws:s3:::inventory-images-test/images/*"])
-    error_message = "Public read must be limited to the images/ prefix."
+    condition     = one([for s in data.aws_iam_policy_document.bucket.statement : s.actions if s.sid == "CloudFrontReadsImages"]) == toset(["s3:GetObject"])
+    error_message = "CloudFront must get s3:GetObject and nothing else."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.bucket.statement : s.resources if s.sid == "CloudFrontReadsImages"]) == toset(["arn:aws:s3:::inventory-images-test/images/*"])
+    error_message = "CloudFront's read must be limited to the images/ prefix."
+  }
+
+  assert {
+    condition     = flatten([for s in data.aws_iam_policy_document.bucket.statement : [for p in s.principals : tolist(p.identifiers)] if s.sid == "CloudFrontReadsImages"]) == ["cloudfront.amazonaws.com"]
+    error_message = "The read grant must name the CloudFront service principal."
+  }
+
+  assert {
+    condition     = jsonencode(one([for s in data.aws_iam_policy_document.bucket.statement : s.condition if s.sid == "CloudFrontReadsImages"])) == jsonencode([{ test = "StringEquals", values = ["arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"], variable = "AWS:SourceArn" }])
+    error_message = "CloudFront may read for this distribution only (AWS:SourceArn)."
   }
 
   assert {
     condition     = one([for s in data.aws_iam_policy_document.bucket.statement : one(s.condition).variable if s.sid == "DenyInsecureTransport" && s.effect == "Deny"]) == "aws:SecureTransport"
     error_message = "Requests without TLS must be denied."
+  }
+}
+
+run "cloudfront" {
+  assert {
+    condition     = aws_cloudfront_distribution.this[0].default_cache_behavior[0].viewer_protocol_policy == "https-only"
+    error_message = "The distribution must serve HTTPS only."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this[0].default_cache_behavior[0].cache_policy_id == "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    error_message = "The distribution must use AWS's managed CachingOptimized policy."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this[0].default_cache_behavior[0].allowed_methods == toset(["GET", "HEAD"])
+    error_message = "The distribution must allow reads only."
+  }
+
+  assert {
+    condition     = aws_cloudfront_origin_access_control.this[0].signing_behavior == "always" && aws_cloudfront_origin_access_control.this[0].origin_access_control_origin_type == "s3"
+    error_message = "The Origin Access Control must sign every request to S3."
+  }
+
+  assert {
+    condition     = aws_cloudfront_distribution.this[0].price_class == "PriceClass_100" && aws_cloudfront_distribution.this[0].viewer_certificate[0].cloudfront_default_certificate
+    error_message = "Without aliases the distribution uses its own name and certificate, in the cheapest price class."
+  }
+
+  assert {
+    condition     = output.public_base_url == "https://d111111abcdef8.cloudfront.net"
+    error_message = "public_base_url must be the distribution's URL."
+  }
+
+  assert {
+    condition     = output.cloudfront_kms_key_policy_statement == null
+    error_message = "Without KMS there is no key policy statement."
   }
 }
 
@@ -89,8 +151,18 @@ run "app_role_and_policy" {
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.app.statement) == 3
-    error_message = "Without KMS the app policy has three statements."
+    condition     = jsonencode({ for c in one(data.aws_iam_policy_document.app_trust.statement).condition : c.variable => c.values }) == jsonencode({ "aws:SourceAccount" = ["111122223333"], "aws:SourceArn" = ["arn:aws:ecs:us-east-1:111122223333:*"] })
+    error_message = "ECS tasks of this account only (aws:SourceAccount and aws:SourceArn): no confused deputy."
+  }
+
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.app.statement : s.sid] == ["ReadWriteAppObjects", "ListBucket"]
+    error_message = "Without KMS the app policy has two statements: its objects, and listing (so S3 answers 404 for a missing key)."
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.app.statement : s.actions if s.sid == "ReadWriteAppObjects"]) == toset(["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"])
+    error_message = "The app gets exactly the object actions it calls."
   }
 
   assert {
@@ -109,7 +181,7 @@ run "app_role_and_policy" {
   }
 
   assert {
-    condition     = output.public_base_url == "https://inventory-images-test.s3.us-east-1.amazonaws.com"
-    error_message = "public_base_url must point at the bucket's regional endpoint."
+    condition     = aws_iam_role.app.path == "/" && aws_iam_role.app.permissions_boundary == null
+    error_message = "The role lives at / with no permissions boundary by default."
   }
 }

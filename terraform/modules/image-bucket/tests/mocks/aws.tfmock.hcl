@@ -37,3 +37,29 @@ mock_data "aws_iam_policy_document" {
     json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
   }
 }
+
+mock_data "aws_caller_identity" {
+  defaults = {
+    account_id = "111122223333"
+  }
+}
+
+mock_data "aws_partition" {
+  defaults = {
+    partition = "aws"
+  }
+}
+
+mock_data "aws_region" {
+  defaults = {
+    name = "us-east-1"
+  }
+}
+
+mock_resource "aws_cloudfront_distribution" {
+  defaults = {
+    id          = "EDFDVBD6EXAMPLE"
+    arn         = "arn:aws:cloudfront::111122223333:distribution/EDFDVBD6EXAMPLE"
+    domain_name = "d111111abcdef8.cloudfront.net"
+  }
+}
