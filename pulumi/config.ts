@@ -4,7 +4,7 @@
  * component's own validation (the Terraform module's rules).
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { ImageBucketArgs } from './args';
+import type { ImageBucketArgs, ImageDelivery } from './args';
 import { InvalidInputError } from './problems';
 
 export interface StackSettings {
@@ -58,7 +58,8 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
 
   const imageBucket: ImageBucketArgs = {
     bucketName: bucketName ?? '',
-    publicReadPrefix: nullable('publicReadPrefix'),
+    imageDelivery: read('imageDelivery', () => config.get('imageDelivery') as ImageDelivery | undefined),
+    publicReadPrefix: read('publicReadPrefix', () => config.get('publicReadPrefix')),
     appObjectPrefixes: strings('appObjectPrefixes'),
     corsAllowedOrigins: strings('corsAllowedOrigins'),
     forceDestroy: read('forceDestroy', () => config.getBoolean('forceDestroy')),
@@ -72,6 +73,17 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
     appTrustedServices: strings('appTrustedServices'),
     appTrustedRoleArns: strings('appTrustedRoleArns'),
     createInstanceProfile: read('createInstanceProfile', () => config.getBoolean('createInstanceProfile')),
+    appIrsaOidcProviderArn: nullable('appIrsaOidcProviderArn'),
+    appIrsaServiceAccounts: strings('appIrsaServiceAccounts'),
+    appEksPodIdentity: read('appEksPodIdentity', () => config.getBoolean('appEksPodIdentity')),
+    appRolePath: read('appRolePath', () => config.get('appRolePath')),
+    appRolePermissionsBoundaryArn: nullable('appRolePermissionsBoundaryArn'),
+    cloudfrontAliases: strings('cloudfrontAliases'),
+    cloudfrontAcmCertificateArn: nullable('cloudfrontAcmCertificateArn'),
+    cloudfrontWebAclArn: nullable('cloudfrontWebAclArn'),
+    cloudfrontPriceClass: read('cloudfrontPriceClass', () => config.get('cloudfrontPriceClass')),
+    accessLogBucket: nullable('accessLogBucket'),
+    accessLogPrefix: nullable('accessLogPrefix'),
     tags,
   };
   if (problems.length > 0) throw new InvalidInputError('stack configuration', problems);

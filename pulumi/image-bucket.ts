@@ -6,18 +6,65 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { IMAGE_BUCKET_DEFAULTS as DEFAULTS, type ImageBucketArgs } from './args';
-import { appPolicy, bucketPolicy, trustPolicy } from './policies';
+import { appPolicy, bucketPolicy, cloudfrontKmsPolicy, trustPolicy } from './policies';
 import { PRECONDITIONS, argsError, checked } from './validation';
 
 /** A value given as is, not as an Output or a Promise: known now. */
 const isPlain = <T>(value: pulumi.Input<T>): value is T => !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 
+/** AWS's managed "CachingOptimized" cache policy: the same ID in every account (images are immutable). */
+const CACHING_OPTIMIZED_CACHE_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ORIGIN_ID = 'image-bucket';
+
+/** The values the module's preconditions read, resolved. */
+interface Combination {
+  bucketName: string;
+  imageDelivery: string;
+  publicReadPrefix: string;
+  appObjectPrefixes: string[];
+  kms: boolean;
+  cloudfrontAliases: string[];
+  cloudfrontAcmCertificateArn: string | null;
+  cloudfrontWebAclArn: string | null;
+  appTrustedServices: string[];
+  appTrustedRoleArns: string[];
+  appIrsaOidcProviderArn: string | null;
+  appIrsaServiceAccounts: string[];
+  appEksPodIdentity: boolean;
+  appRoleName: string;
+}
+
+/** The module's preconditions: combinations of values that are each valid alone but not together. */
+function preconditionProblems(c: Combination): string[] {
+  const cloudfront = c.imageDelivery === 'cloudfront';
+  const fromBucket = c.imageDelivery === 'bucket_policy';
+  const problems: string[] = [];
+  if (c.imageDelivery !== 'none' && !c.appObjectPrefixes.some((p) => c.publicReadPrefix.startsWith(p)))
+    problems.push(PRECONDITIONS.publicInsideAppPrefixes(c.publicReadPrefix));
+  if (fromBucket && c.bucketName.includes('.')) problems.push(PRECONDITIONS.dottedNameFromTheBucket(c.bucketName));
+  if (!cloudfront && (c.cloudfrontAliases.length > 0 || c.cloudfrontAcmCertificateArn !== null || c.cloudfrontWebAclArn !== null))
+    problems.push(PRECONDITIONS.cloudfrontSettingsOnlyWithCloudfront(c.imageDelivery));
+  if (c.kms && fromBucket) problems.push(PRECONDITIONS.kmsNotFromTheBucket);
+  if (cloudfront && c.cloudfrontAliases.length > 0 !== (c.cloudfrontAcmCertificateArn !== null))
+    problems.push(PRECONDITIONS.aliasesWithCertificate);
+  const trusted = c.appTrustedServices.length + c.appTrustedRoleArns.length + c.appIrsaServiceAccounts.length;
+  if (trusted === 0 && !c.appEksPodIdentity) problems.push(PRECONDITIONS.someoneMayAssume);
+  if ((c.appIrsaOidcProviderArn === null) !== (c.appIrsaServiceAccounts.length === 0)) problems.push(PRECONDITIONS.irsaTogether);
+  if (c.appRoleName.length > 64) problems.push(PRECONDITIONS.roleNameLength(c.appRoleName));
+  return problems;
+}
+
 export class ImageBucket extends pulumi.ComponentResource {
   public readonly bucketName: pulumi.Output<string>;
   public readonly bucketArn: pulumi.Output<string>;
   public readonly bucketRegionalDomainName: pulumi.Output<string>;
-  /** An image's URL is this, "/", and its key; undefined when public read is off. */
+  /** An image's URL is this, "/", and its key; undefined when nothing is public. */
   public readonly publicBaseUrl: pulumi.Output<string | undefined>;
+  public readonly cloudfrontDistributionId: pulumi.Output<string | undefined>;
+  public readonly cloudfrontDistributionArn: pulumi.Output<string | undefined>;
+  public readonly cloudfrontDomainName: pulumi.Output<string | undefined>;
+  /** With CloudFront and KMS: the statement to add to the key's policy (as a policy document, JSON). */
+  public readonly cloudfrontKmsKeyPolicyStatement: pulumi.Output<string | undefined>;
   public readonly appRoleArn: pulumi.Output<string>;
   public readonly appRoleName: pulumi.Output<string>;
   public readonly appPolicyArn: pulumi.Output<string>;
@@ -30,17 +77,22 @@ export class ImageBucket extends pulumi.ComponentResource {
     super('inventory:storage:ImageBucket', name, {}, opts);
 
     // The graph's shape, decided by plain values.
-    const publicRead = args.publicReadPrefix !== null;
-    const kms = args.kmsKeyArn !== null && args.kmsKeyArn !== undefined;
+    const imageDelivery = args.imageDelivery ?? DEFAULTS.imageDelivery;
+    const cloudfrontEnabled = imageDelivery === 'cloudfront';
+    const kmsEnabled = args.kmsKeyArn !== null && args.kmsKeyArn !== undefined;
+    const accessLogs = args.accessLogBucket !== null && args.accessLogBucket !== undefined;
     const corsOrigins = args.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins;
     const createInstanceProfile = args.createInstanceProfile ?? DEFAULTS.createInstanceProfile;
 
     // Every value, checked against the module's rules (at once when plain, on resolution when an Output).
     const problems: string[] = [];
+    const optional = <K extends keyof ImageBucketArgs>(field: K) =>
+      args[field] === null || args[field] === undefined ? undefined : checked(field, args[field] as pulumi.Input<unknown>, problems);
     const bucketName = checked('bucketName', args.bucketName, problems);
+    checked('imageDelivery', imageDelivery, problems);
     const publicReadPrefix = checked('publicReadPrefix', args.publicReadPrefix ?? DEFAULTS.publicReadPrefix, problems);
     const appObjectPrefixes = checked('appObjectPrefixes', args.appObjectPrefixes ?? DEFAULTS.appObjectPrefixes, problems);
-    const allOrigins = checked(
+    const corsAllowedOrigins = checked(
       'corsAllowedOrigins',
       corsOrigins.every(isPlain) ? (corsOrigins as string[]) : pulumi.all(corsOrigins),
       problems,
@@ -55,30 +107,84 @@ export class ImageBucket extends pulumi.ComponentResource {
       args.abortIncompleteMultipartUploadDays ?? DEFAULTS.abortIncompleteMultipartUploadDays,
       problems,
     );
-    const kmsKeyArn = kms ? checked('kmsKeyArn', args.kmsKeyArn!, problems) : undefined;
-    const roleNameArg =
-      args.appRoleName === null || args.appRoleName === undefined ? undefined : checked('appRoleName', args.appRoleName, problems);
-    const trustedServices = checked('appTrustedServices', args.appTrustedServices ?? DEFAULTS.appTrustedServices, problems);
-    const trustedRoleArns = checked('appTrustedRoleArns', args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns, problems);
-    // The module's preconditions, once every value is valid on its own.
-    if (problems.length === 0 && kms && publicRead) problems.push(PRECONDITIONS.kmsWithoutPublicRead);
-    const services = args.appTrustedServices ?? DEFAULTS.appTrustedServices;
-    const roles = args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns;
-    if (problems.length === 0 && isPlain(services) && isPlain(roles) && services.length + roles.length === 0)
-      problems.push(PRECONDITIONS.someoneMayAssume);
+    const kmsKeyArn = optional('kmsKeyArn') as pulumi.Output<string> | undefined;
+    const appRoleNameArg = optional('appRoleName') as pulumi.Output<string> | undefined;
+    const appTrustedServices = checked('appTrustedServices', args.appTrustedServices ?? DEFAULTS.appTrustedServices, problems);
+    const appTrustedRoleArns = checked('appTrustedRoleArns', args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns, problems);
+    const appIrsaOidcProviderArn = optional('appIrsaOidcProviderArn') as pulumi.Output<string> | undefined;
+    const appIrsaServiceAccounts = checked(
+      'appIrsaServiceAccounts',
+      args.appIrsaServiceAccounts ?? DEFAULTS.appIrsaServiceAccounts,
+      problems,
+    );
+    const appEksPodIdentity = pulumi.output(args.appEksPodIdentity ?? DEFAULTS.appEksPodIdentity);
+    const appRolePath = checked('appRolePath', args.appRolePath ?? DEFAULTS.appRolePath, problems);
+    const appRolePermissionsBoundaryArn = optional('appRolePermissionsBoundaryArn') as pulumi.Output<string> | undefined;
+    const cloudfrontAliases = checked('cloudfrontAliases', args.cloudfrontAliases ?? DEFAULTS.cloudfrontAliases, problems);
+    const cloudfrontAcmCertificateArn = optional('cloudfrontAcmCertificateArn') as pulumi.Output<string> | undefined;
+    const cloudfrontWebAclArn = optional('cloudfrontWebAclArn') as pulumi.Output<string> | undefined;
+    const cloudfrontPriceClass = checked('cloudfrontPriceClass', args.cloudfrontPriceClass ?? DEFAULTS.cloudfrontPriceClass, problems);
+    const accessLogBucket = optional('accessLogBucket') as pulumi.Output<string> | undefined;
+    const accessLogPrefix = optional('accessLogPrefix') as pulumi.Output<string> | undefined;
+    const tags = checked('tags', args.tags ?? DEFAULTS.tags, problems);
+    const appRoleName = appRoleNameArg ?? pulumi.interpolate`${bucketName}-app`;
+
+    // The module's preconditions, once every value is valid on its own: at once when every value they read
+    // is plain (the constructor throws), else when they resolve (the deployment fails with the same message).
+    const combination: pulumi.Output<Combination> = pulumi.output({
+      bucketName,
+      imageDelivery,
+      publicReadPrefix,
+      appObjectPrefixes,
+      kms: kmsEnabled,
+      cloudfrontAliases,
+      cloudfrontAcmCertificateArn: cloudfrontAcmCertificateArn ?? null,
+      cloudfrontWebAclArn: cloudfrontWebAclArn ?? null,
+      appTrustedServices,
+      appTrustedRoleArns,
+      appIrsaOidcProviderArn: appIrsaOidcProviderArn ?? null,
+      appIrsaServiceAccounts,
+      appEksPodIdentity,
+      appRoleName,
+    });
+    const plainArgs = [args.bucketName, args.publicReadPrefix, args.appObjectPrefixes, args.appRoleName, args.appTrustedServices];
+    const plainTrust = [args.appTrustedRoleArns, args.appIrsaOidcProviderArn, args.appIrsaServiceAccounts, args.appEksPodIdentity];
+    const plainCloudfront = [args.cloudfrontAliases, args.cloudfrontAcmCertificateArn, args.cloudfrontWebAclArn];
+    if (problems.length === 0 && [...plainArgs, ...plainTrust, ...plainCloudfront].every((v) => v === undefined || isPlain(v))) {
+      problems.push(
+        ...preconditionProblems({
+          bucketName: args.bucketName as string,
+          imageDelivery,
+          publicReadPrefix: (args.publicReadPrefix as string | undefined) ?? DEFAULTS.publicReadPrefix,
+          appObjectPrefixes: (args.appObjectPrefixes as string[] | undefined) ?? DEFAULTS.appObjectPrefixes,
+          kms: kmsEnabled,
+          cloudfrontAliases: (args.cloudfrontAliases as string[] | undefined) ?? DEFAULTS.cloudfrontAliases,
+          cloudfrontAcmCertificateArn: (args.cloudfrontAcmCertificateArn as string | undefined) ?? null,
+          cloudfrontWebAclArn: (args.cloudfrontWebAclArn as string | undefined) ?? null,
+          appTrustedServices: (args.appTrustedServices as string[] | undefined) ?? DEFAULTS.appTrustedServices,
+          appTrustedRoleArns: (args.appTrustedRoleArns as string[] | undefined) ?? DEFAULTS.appTrustedRoleArns,
+          appIrsaOidcProviderArn: (args.appIrsaOidcProviderArn as string | undefined) ?? null,
+          appIrsaServiceAccounts: (args.appIrsaServiceAccounts as string[] | undefined) ?? DEFAULTS.appIrsaServiceAccounts,
+          appEksPodIdentity: (args.appEksPodIdentity as boolean | undefined) ?? DEFAULTS.appEksPodIdentity,
+          appRoleName: (args.appRoleName as string | undefined) ?? `${args.bucketName as string}-app`,
+        }),
+      );
+    }
     if (problems.length > 0) throw argsError(problems);
-    const trust = pulumi.all([trustedServices, trustedRoleArns]).apply(([s, r]) => {
-      if (s.length + r.length === 0) throw argsError([PRECONDITIONS.someoneMayAssume]);
-      return trustPolicy(s, r);
+    const valid = combination.apply((c) => {
+      const late = preconditionProblems(c);
+      if (late.length > 0) throw argsError(late);
+      return c;
     });
 
-    const tags = args.tags ?? DEFAULTS.tags;
-    const roleName = roleNameArg ?? pulumi.interpolate`${bucketName}-app`;
     const parent = { parent: this };
+    const account = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent);
+    const region = aws.getRegionOutput({}, parent);
 
     const bucket = new aws.s3.Bucket(
       `${name}-bucket`,
-      { bucket: bucketName, forceDestroy: args.forceDestroy ?? DEFAULTS.forceDestroy, tags },
+      { bucket: valid.bucketName, forceDestroy: args.forceDestroy ?? DEFAULTS.forceDestroy, tags },
       parent,
     );
 
@@ -89,22 +195,67 @@ export class ImageBucket extends pulumi.ComponentResource {
       parent,
     );
 
-    // Public ACLs always refused; a public *policy* only while public read is on.
+    // Public ACLs always refused; a public *policy* only with image_delivery = "bucket_policy".
+    const bucketPolicyEnabled = imageDelivery === 'bucket_policy';
     const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
       {
         bucket: bucket.id,
         blockPublicAcls: true,
         ignorePublicAcls: true,
-        blockPublicPolicy: !publicRead,
-        restrictPublicBuckets: !publicRead,
+        blockPublicPolicy: !bucketPolicyEnabled,
+        restrictPublicBuckets: !bucketPolicyEnabled,
       },
       parent,
     );
 
+    // image_delivery = "cloudfront": a distribution reads the private bucket, signed by an Origin Access Control.
+    let distribution: aws.cloudfront.Distribution | undefined;
+    if (cloudfrontEnabled) {
+      const oac = new aws.cloudfront.OriginAccessControl(
+        `${name}-oac`,
+        {
+          name: bucketName,
+          description: pulumi.interpolate`Signs CloudFront's requests to the ${bucketName} bucket.`,
+          originAccessControlOriginType: 's3',
+          signingBehavior: 'always',
+          signingProtocol: 'sigv4',
+        },
+        parent,
+      );
+      const certificate = cloudfrontAcmCertificateArn;
+      distribution = new aws.cloudfront.Distribution(
+        `${name}-cdn`,
+        {
+          enabled: true,
+          isIpv6Enabled: true,
+          httpVersion: 'http2and3',
+          comment: pulumi.interpolate`Images of the ${bucketName} bucket`,
+          aliases: valid.cloudfrontAliases,
+          priceClass: cloudfrontPriceClass,
+          webAclId: cloudfrontWebAclArn,
+          tags,
+          origins: [{ originId: ORIGIN_ID, domainName: bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+          defaultCacheBehavior: {
+            targetOriginId: ORIGIN_ID,
+            viewerProtocolPolicy: 'https-only',
+            allowedMethods: ['GET', 'HEAD'],
+            cachedMethods: ['GET', 'HEAD'],
+            cachePolicyId: CACHING_OPTIMIZED_CACHE_POLICY_ID,
+            compress: true,
+          },
+          restrictions: { geoRestriction: { restrictionType: 'none' } },
+          viewerCertificate: certificate
+            ? { acmCertificateArn: certificate, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+            : { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1' },
+        },
+        parent,
+      );
+    }
+
     const bucketPolicyJson = pulumi
-      .all([bucket.arn, publicReadPrefix])
-      .apply(([arn, prefix]) => JSON.stringify(bucketPolicy(arn, publicRead ? prefix : null)));
+      .all([bucket.arn, publicReadPrefix, distribution?.arn])
+      .apply(([arn, prefix, distributionArn]) => JSON.stringify(bucketPolicy(arn, imageDelivery, prefix, distributionArn)));
     // AWS rejects a public policy while block_public_policy is still true: the access block goes first.
     new aws.s3.BucketPolicy(
       `${name}-policy`,
@@ -118,9 +269,11 @@ export class ImageBucket extends pulumi.ComponentResource {
         bucket: bucket.id,
         rules: [
           {
-            applyServerSideEncryptionByDefault: kms ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn } : { sseAlgorithm: 'AES256' },
+            applyServerSideEncryptionByDefault: kmsEnabled
+              ? { sseAlgorithm: 'aws:kms', kmsMasterKeyId: kmsKeyArn }
+              : { sseAlgorithm: 'AES256' },
             // A bucket key makes S3 ask KMS for a data key per bucket rather than per object.
-            bucketKeyEnabled: kms,
+            bucketKeyEnabled: kmsEnabled,
           },
         ],
       },
@@ -150,6 +303,8 @@ export class ImageBucket extends pulumi.ComponentResource {
             abortIncompleteMultipartUpload: { daysAfterInitiation: abortDays },
           },
           { id: 'expire-noncurrent-versions', status: 'Enabled', filter: {}, noncurrentVersionExpiration: { noncurrentDays } },
+          // Once its noncurrent versions expired, a delete marker is all that is left of an object.
+          { id: 'remove-expired-delete-markers', status: 'Enabled', filter: {}, expiration: { expiredObjectDeleteMarker: true } },
         ],
       },
       // Lifecycle rules about versions are rejected while versioning is being configured concurrently.
@@ -164,7 +319,7 @@ export class ImageBucket extends pulumi.ComponentResource {
           corsRules: [
             {
               allowedMethods: ['GET', 'HEAD'],
-              allowedOrigins: allOrigins,
+              allowedOrigins: corsAllowedOrigins,
               allowedHeaders: ['*'],
               exposeHeaders: ['ETag'],
               maxAgeSeconds: 3600,
@@ -175,17 +330,46 @@ export class ImageBucket extends pulumi.ComponentResource {
       );
     }
 
-    const appTrustPolicyJson = trust.apply((doc) => JSON.stringify(doc));
+    if (accessLogs) {
+      new aws.s3.BucketLogging(
+        `${name}-logging`,
+        {
+          bucket: bucket.id,
+          targetBucket: accessLogBucket!,
+          targetPrefix: accessLogPrefix ?? pulumi.interpolate`${bucketName}/`,
+        },
+        parent,
+      );
+    }
+
+    const appTrustPolicyJson = pulumi
+      .all([valid, account.accountId, partition.partition, region.region])
+      .apply(([c, accountId, partitionName, regionName]) =>
+        JSON.stringify(
+          trustPolicy({
+            services: c.appTrustedServices,
+            roleArns: c.appTrustedRoleArns,
+            irsaOidcProviderArn: c.appIrsaOidcProviderArn,
+            irsaServiceAccounts: c.appIrsaServiceAccounts,
+            eksPodIdentity: c.appEksPodIdentity,
+            accountId,
+            partition: partitionName,
+            region: regionName,
+          }),
+        ),
+      );
     const appPolicyJson = pulumi
-      .all([bucket.arn, appObjectPrefixes, kmsKeyArn ?? null])
-      .apply(([arn, prefixes, key]) => JSON.stringify(appPolicy(arn, prefixes, key)));
+      .all([bucket.arn, appObjectPrefixes, kmsKeyArn ?? null, region.region])
+      .apply(([arn, prefixes, key, regionName]) => JSON.stringify(appPolicy(arn, prefixes, key, regionName)));
 
     const role = new aws.iam.Role(
       `${name}-app-role`,
       {
-        name: roleName,
+        name: valid.appRoleName,
+        path: appRolePath,
         description: pulumi.interpolate`Runs the image app with access to ${bucketName} only.`,
         assumeRolePolicy: appTrustPolicyJson,
+        permissionsBoundary: appRolePermissionsBoundaryArn,
         tags,
       },
       parent,
@@ -193,7 +377,8 @@ export class ImageBucket extends pulumi.ComponentResource {
     const policy = new aws.iam.Policy(
       `${name}-app-policy`,
       {
-        name: pulumi.interpolate`${roleName}-s3`,
+        name: pulumi.interpolate`${appRoleName}-s3`,
+        path: appRolePath,
         description: pulumi.interpolate`Least-privilege S3 access for the image app on ${bucketName}.`,
         policy: appPolicyJson,
         tags,
@@ -202,13 +387,22 @@ export class ImageBucket extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicyAttachment(`${name}-app-policy-attachment`, { role: role.name, policyArn: policy.arn }, parent);
     const instanceProfile = createInstanceProfile
-      ? new aws.iam.InstanceProfile(`${name}-app-instance-profile`, { name: roleName, role: role.name, tags }, parent)
+      ? new aws.iam.InstanceProfile(`${name}-app-instance-profile`, { name: appRoleName, path: appRolePath, role: role.name, tags }, parent)
       : undefined;
 
     this.bucketName = bucket.id;
     this.bucketArn = bucket.arn;
     this.bucketRegionalDomainName = bucket.bucketRegionalDomainName;
-    this.publicBaseUrl = publicRead ? pulumi.interpolate`https://${bucket.bucketRegionalDomainName}` : pulumi.output(undefined);
+    this.publicBaseUrl = distribution
+      ? pulumi.all([cloudfrontAliases, distribution.domainName]).apply(([aliases, domain]) => `https://${aliases[0] ?? domain}`)
+      : bucketPolicyEnabled
+        ? pulumi.interpolate`https://${bucket.bucketRegionalDomainName}`
+        : pulumi.output(undefined);
+    this.cloudfrontDistributionId = distribution ? distribution.id : pulumi.output(undefined);
+    this.cloudfrontDistributionArn = distribution ? distribution.arn : pulumi.output(undefined);
+    this.cloudfrontDomainName = distribution ? distribution.domainName : pulumi.output(undefined);
+    this.cloudfrontKmsKeyPolicyStatement =
+      distribution && kmsEnabled ? distribution.arn.apply((arn) => JSON.stringify(cloudfrontKmsPolicy(arn))) : pulumi.output(undefined);
     this.appRoleArn = role.arn;
     this.appRoleName = role.name;
     this.appPolicyArn = policy.arn;
@@ -222,6 +416,10 @@ export class ImageBucket extends pulumi.ComponentResource {
       bucketArn: this.bucketArn,
       bucketRegionalDomainName: this.bucketRegionalDomainName,
       publicBaseUrl: this.publicBaseUrl,
+      cloudfrontDistributionId: this.cloudfrontDistributionId,
+      cloudfrontDistributionArn: this.cloudfrontDistributionArn,
+      cloudfrontDomainName: this.cloudfrontDomainName,
+      cloudfrontKmsKeyPolicyStatement: this.cloudfrontKmsKeyPolicyStatement,
       appRoleArn: this.appRoleArn,
       appRoleName: this.appRoleName,
       appPolicyArn: this.appPolicyArn,

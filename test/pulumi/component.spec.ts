@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { expect } from 'chai';
 import { InvalidInputError } from '../../pulumi/problems';
 import { checked } from '../../pulumi/validation';
-import { SAMPLE_ACCOUNT_ID, SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
+import { SAMPLE_ACCOUNT_ID, SAMPLE_DISTRIBUTION_DOMAIN, SAMPLE_DISTRIBUTION_ID, SAMPLE_KMS_KEY_ARN as KMS } from '../support/constants';
 import { installMocks, resolve, resolvedInputs, runPulumiComponent, type RecordedResource } from './mock-runtime';
 
 describe('Pulumi ImageBucket component (mock runtime)', () => {
@@ -15,6 +15,8 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
   it('registers the production resource set, all parented to the component', async () => {
     const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
     expect(recorded.map((r) => r.type).sort()).to.deep.equal([
+      'aws:cloudfront/distribution:Distribution',
+      'aws:cloudfront/originAccessControl:OriginAccessControl',
       'aws:iam/policy:Policy',
       'aws:iam/role:Role',
       'aws:iam/rolePolicyAttachment:RolePolicyAttachment',
@@ -29,7 +31,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     expect(recorded.every((r) => r.parent?.startsWith('images'))).to.equal(true);
   });
 
-  it('has the module defaults: ACLs off, public ACLs blocked, SSE-S3, versioning, lifecycle', async () => {
+  it('has the module defaults: ACLs off, all public access blocked, SSE-S3, versioning, lifecycle', async () => {
     const { recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
     expect(await resolvedInputs(byType(recorded, ':Bucket'))).to.deep.include({ bucket: 'inventory-images', forceDestroy: false });
     expect((await resolvedInputs(byType(recorded, ':BucketOwnershipControls'))).rule).to.deep.equal({
@@ -38,8 +40,8 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
       blockPublicAcls: true,
       ignorePublicAcls: true,
-      blockPublicPolicy: false,
-      restrictPublicBuckets: false,
+      blockPublicPolicy: true,
+      restrictPublicBuckets: true,
     });
     expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules).to.deep.equal([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: false },
@@ -48,6 +50,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     const rules = (await resolvedInputs(byType(recorded, ':BucketLifecycleConfiguration'))).rules;
     expect(rules[0].abortIncompleteMultipartUpload).to.deep.equal({ daysAfterInitiation: 1 });
     expect(rules[1].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: 30 });
+    expect(rules[2].expiration).to.deep.equal({ expiredObjectDeleteMarker: true });
   });
 
   it('makes the bucket policy wait for the public access block, and lifecycle for versioning', async () => {
@@ -57,16 +60,18 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     expect(byType(recorded, ':BucketLifecycleConfiguration').dependsOn).to.deep.equal([byType(recorded, ':BucketVersioning').name]);
   });
 
-  it('publishes only images/ to anonymous readers and denies plain HTTP', async () => {
-    const { component } = await runPulumiComponent({ bucketName: 'inventory-images' });
+  it('by default: images through CloudFront, which alone may read images/ (for this distribution); plain HTTP denied', async () => {
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images' });
+    const distributionArn = `arn:aws:cloudfront::${SAMPLE_ACCOUNT_ID}:distribution/${SAMPLE_DISTRIBUTION_ID}`;
     const doc = JSON.parse(await resolve(component.bucketPolicyJson));
     expect(doc.Statement).to.deep.equal([
       {
-        Sid: 'PublicReadImages',
+        Sid: 'CloudFrontReadsImages',
         Effect: 'Allow',
-        Principal: '*',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
         Action: 's3:GetObject',
         Resource: 'arn:aws:s3:::inventory-images/images/*',
+        Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
       },
       {
         Sid: 'DenyInsecureTransport',
@@ -77,12 +82,39 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
         Condition: { Bool: { 'aws:SecureTransport': 'false' } },
       },
     ]);
-    expect(await resolve(component.publicBaseUrl)).to.equal('https://inventory-images.s3.us-east-1.amazonaws.com');
+    expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
+      blockPublicAcls: true,
+      ignorePublicAcls: true,
+      blockPublicPolicy: true,
+      restrictPublicBuckets: true,
+    });
+    const cdn = await resolvedInputs(byType(recorded, ':Distribution'));
+    expect(cdn.defaultCacheBehavior).to.deep.include({
+      viewerProtocolPolicy: 'https-only',
+      cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+    });
+    // The origin is signed by the component's own Origin Access Control (the mocks give it the id "<name>-id").
+    expect(cdn.origins[0].originAccessControlId).to.equal(`${byType(recorded, ':OriginAccessControl').name}-id`);
+    expect(await resolve(component.publicBaseUrl)).to.equal(`https://${SAMPLE_DISTRIBUTION_DOMAIN}`);
     expect(await resolve(component.appRoleName)).to.equal('inventory-images-app');
   });
 
-  it('public read off: every public access flag on, no public statement, no public URL', async () => {
-    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', publicReadPrefix: null });
+  it('bucket_policy delivery: anonymous read of images/ only, from the bucket', async () => {
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', imageDelivery: 'bucket_policy' });
+    const doc = JSON.parse(await resolve(component.bucketPolicyJson));
+    expect(doc.Statement[0]).to.deep.equal({
+      Sid: 'PublicReadImages',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::inventory-images/images/*',
+    });
+    expect(recorded.some((r) => r.type.startsWith('aws:cloudfront/'))).to.equal(false);
+    expect(await resolve(component.publicBaseUrl)).to.equal('https://inventory-images.s3.us-east-1.amazonaws.com');
+  });
+
+  it('nothing public: every public access flag on, no public statement, no public URL', async () => {
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', imageDelivery: 'none' });
     expect(await resolvedInputs(byType(recorded, ':BucketPublicAccessBlock'))).to.deep.include({
       blockPublicPolicy: true,
       restrictPublicBuckets: true,
@@ -93,7 +125,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
   });
 
   it('KMS key on: SSE-KMS with a bucket key, and KMS rights on that key only', async () => {
-    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', publicReadPrefix: null, kmsKeyArn: KMS });
+    const { component, recorded } = await runPulumiComponent({ bucketName: 'inventory-images', imageDelivery: 'none', kmsKeyArn: KMS });
     expect((await resolvedInputs(byType(recorded, ':BucketServerSideEncryptionConfiguration'))).rules).to.deep.equal([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KMS }, bucketKeyEnabled: true },
     ]);
@@ -103,6 +135,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
       Effect: 'Allow',
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: KMS,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
     });
   });
 
@@ -119,7 +152,11 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     ]);
     expect((await resolvedInputs(byType(recorded, ':BucketVersioning'))).versioningConfiguration).to.deep.equal({ status: 'Suspended' });
     const trust = JSON.parse((await resolvedInputs(byType(recorded, ':Role'))).assumeRolePolicy);
-    expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['AssumeByServices', 'AssumeByRoles']);
+    expect(trust.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal(['AssumeByServicesOfThisAccount', 'AssumeByRoles']);
+    expect(trust.Statement[0].Condition).to.deep.equal({
+      StringEquals: { 'aws:SourceAccount': SAMPLE_ACCOUNT_ID },
+      ArnLike: { 'aws:SourceArn': `arn:aws:ecs:us-east-1:${SAMPLE_ACCOUNT_ID}:*` },
+    });
     expect(await resolvedInputs(byType(recorded, ':InstanceProfile'))).to.deep.include({
       name: 'inventory-images-app',
       role: 'inventory-images-app',
@@ -136,16 +173,18 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     expect(err).to.be.instanceOf(InvalidInputError);
     expect((err as InvalidInputError).problems).to.deep.equal([
       'bucketName: bucket_name must be 3-63 characters of lowercase letters, digits, dots and hyphens, start and end with a letter or digit, and contain no "..".',
-      'appObjectPrefixes: app_object_prefixes must list at least one prefix, each non-empty and ending in "/".',
+      'appObjectPrefixes: app_object_prefixes must list at least one prefix, each non-empty, ending in "/", and without "*" or "?" (a wildcard would grant the app keys outside its prefixes).',
     ]);
-    expect(String(await failure({ bucketName: 'ok-name', kmsKeyArn: KMS }))).to.match(/SSE-KMS objects cannot be read anonymously/);
+    expect(String(await failure({ bucketName: 'ok-name', imageDelivery: 'bucket_policy', kmsKeyArn: KMS }))).to.match(
+      /SSE-KMS objects cannot be read anonymously/,
+    );
   });
 
   it("takes values from other resources' outputs, as Pulumi users pass them (kmsKeyArn: key.arn)", async () => {
     const keyArn = pulumi.output(KMS); // what `new aws.kms.Key(...).arn` is
     const { component, recorded } = await runPulumiComponent({
       bucketName: pulumi.output('inventory-images'),
-      publicReadPrefix: null,
+      imageDelivery: 'none',
       kmsKeyArn: keyArn,
     });
     expect(

@@ -5,7 +5,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { ImageBucketArgs } from '../../pulumi/args';
 import { ImageBucket } from '../../pulumi/image-bucket';
-import { SAMPLE_ACCOUNT_ID, SAMPLE_REGION } from '../support/constants';
+import { SAMPLE_ACCOUNT_ID, SAMPLE_DISTRIBUTION_DOMAIN, SAMPLE_DISTRIBUTION_ID, SAMPLE_REGION } from '../support/constants';
 
 export interface RecordedResource {
   type: string;
@@ -39,6 +39,15 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       const arn = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:policy/${inputs.name}`;
       return { id: arn, state: { ...inputs, arn } };
     }
+    case 'aws:cloudfront/distribution:Distribution':
+      return {
+        id: SAMPLE_DISTRIBUTION_ID,
+        state: {
+          ...inputs,
+          arn: `arn:aws:cloudfront::${SAMPLE_ACCOUNT_ID}:distribution/${SAMPLE_DISTRIBUTION_ID}`,
+          domainName: SAMPLE_DISTRIBUTION_DOMAIN,
+        },
+      };
     case 'aws:iam/instanceProfile:InstanceProfile':
       return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:instance-profile/${inputs.name}` } };
     default:
@@ -53,8 +62,23 @@ export async function installMocks(project = 'image-bucket', stack = 'test'): Pr
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => computedState(args.type, args.name, args.inputs),
+      // The component's only data sources: who and where the deployment runs.
       call: (args) => {
-        throw new Error(`unexpected invoke ${args.token}: the component must not depend on data sources`);
+        switch (args.token) {
+          case 'aws:index/getCallerIdentity:getCallerIdentity':
+            return {
+              accountId: SAMPLE_ACCOUNT_ID,
+              arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:user/test`,
+              userId: 'test',
+              id: SAMPLE_ACCOUNT_ID,
+            };
+          case 'aws:index/getPartition:getPartition':
+            return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
+          case 'aws:index/getRegion:getRegion':
+            return { name: SAMPLE_REGION, region: SAMPLE_REGION, id: SAMPLE_REGION };
+          default:
+            throw new Error(`unexpected invoke ${args.token}`);
+        }
       },
     },
     project,

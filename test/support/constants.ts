@@ -13,6 +13,10 @@ export const SAMPLE_ACCOUNT_ID = '111122223333';
 export const SAMPLE_REGION = 'us-east-1';
 export const SAMPLE_KMS_KEY_ARN = `arn:aws:kms:${SAMPLE_REGION}:${SAMPLE_ACCOUNT_ID}:key/0c1d2e3f-0000-4000-8000-000000000000`;
 
+/** A CloudFront distribution as the mocks invent it (the terraform test files' mocks spell the same). */
+export const SAMPLE_DISTRIBUTION_ID = 'EDFDVBD6EXAMPLE';
+export const SAMPLE_DISTRIBUTION_DOMAIN = 'd111111abcdef8.cloudfront.net';
+
 /** The bucket name the LocalStack root, the Pulumi stack, compose and most scenarios use. */
 export const BUCKET = 'inventory-images';
 
