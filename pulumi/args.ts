@@ -2,12 +2,17 @@
  * The ImageBucket component's arguments: the Terraform module's variables, name for name in camelCase, with
  * the module's defaults. Values are `pulumi.Input`s, so they can come from other resources (`kmsKeyArn:
  * key.arn`). Only what decides the shape of the resource graph is plain: how images are delivered
- * (`imageDelivery`), whether SSE-KMS is on, whether CORS origins or an access-log bucket are given, and
+ * (`imageDelivery`), whether SSE-KMS is on, whether CORS origins or access logs are given, and
  * whether an instance profile is created.
  */
 import type * as pulumi from '@pulumi/pulumi';
 
 export type ImageDelivery = 'cloudfront' | 'bucket_policy' | 'none';
+
+export interface AccessLogs {
+  readonly targetBucket: pulumi.Input<string>;
+  readonly targetPrefix?: pulumi.Input<string> | null;
+}
 
 export interface ImageBucketArgs {
   /** Name of the bucket. Globally unique; 3-63 characters of lowercase letters, digits, dots and hyphens. */
@@ -56,10 +61,8 @@ export interface ImageBucketArgs {
   readonly cloudfrontWebAclArn?: pulumi.Input<string> | null;
   /** CloudFront price class. */
   readonly cloudfrontPriceClass?: pulumi.Input<string>;
-  /** Existing bucket that receives this bucket's S3 server access logs; null for none. */
-  readonly accessLogBucket?: pulumi.Input<string> | null;
-  /** Key prefix of the access logs. Defaults to "<bucketName>/". */
-  readonly accessLogPrefix?: pulumi.Input<string> | null;
+  /** S3 server access logs: an existing bucket that lets logging.s3.amazonaws.com write, and a prefix ("<bucketName>/"). */
+  readonly accessLogs?: AccessLogs | null;
   /** Tags applied to every resource that supports them. */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

@@ -82,8 +82,16 @@ export function readStackSettings(config = new pulumi.Config()): StackSettings {
     cloudfrontAcmCertificateArn: nullable('cloudfrontAcmCertificateArn'),
     cloudfrontWebAclArn: nullable('cloudfrontWebAclArn'),
     cloudfrontPriceClass: read('cloudfrontPriceClass', () => config.get('cloudfrontPriceClass')),
-    accessLogBucket: nullable('accessLogBucket'),
-    accessLogPrefix: nullable('accessLogPrefix'),
+    accessLogs: read('accessLogs', () => {
+      const value = config.getObject<unknown>('accessLogs');
+      if (
+        value !== undefined &&
+        value !== null &&
+        (typeof value !== 'object' || typeof (value as { targetBucket?: unknown }).targetBucket !== 'string')
+      )
+        throw new Error('must be an object with targetBucket (and optionally targetPrefix)');
+      return value as ImageBucketArgs['accessLogs'];
+    }),
     tags,
   };
   if (problems.length > 0) throw new InvalidInputError('stack configuration', problems);

@@ -80,7 +80,7 @@ export class ImageBucket extends pulumi.ComponentResource {
     const imageDelivery = args.imageDelivery ?? DEFAULTS.imageDelivery;
     const cloudfrontEnabled = imageDelivery === 'cloudfront';
     const kmsEnabled = args.kmsKeyArn !== null && args.kmsKeyArn !== undefined;
-    const accessLogs = args.accessLogBucket !== null && args.accessLogBucket !== undefined;
+    const accessLogsEnabled = args.accessLogs !== null && args.accessLogs !== undefined;
     const corsOrigins = args.corsAllowedOrigins ?? DEFAULTS.corsAllowedOrigins;
     const createInstanceProfile = args.createInstanceProfile ?? DEFAULTS.createInstanceProfile;
 
@@ -124,8 +124,7 @@ export class ImageBucket extends pulumi.ComponentResource {
     const cloudfrontAcmCertificateArn = optional('cloudfrontAcmCertificateArn') as pulumi.Output<string> | undefined;
     const cloudfrontWebAclArn = optional('cloudfrontWebAclArn') as pulumi.Output<string> | undefined;
     const cloudfrontPriceClass = checked('cloudfrontPriceClass', args.cloudfrontPriceClass ?? DEFAULTS.cloudfrontPriceClass, problems);
-    const accessLogBucket = optional('accessLogBucket') as pulumi.Output<string> | undefined;
-    const accessLogPrefix = optional('accessLogPrefix') as pulumi.Output<string> | undefined;
+    const accessLogs = optional('accessLogs') as pulumi.Output<{ targetBucket: string; targetPrefix?: string | null }> | undefined;
     const tags = checked('tags', args.tags ?? DEFAULTS.tags, problems);
     const appRoleName = appRoleNameArg ?? pulumi.interpolate`${bucketName}-app`;
 
@@ -330,13 +329,15 @@ export class ImageBucket extends pulumi.ComponentResource {
       );
     }
 
-    if (accessLogs) {
+    if (accessLogsEnabled) {
       new aws.s3.BucketLogging(
         `${name}-logging`,
         {
           bucket: bucket.id,
-          targetBucket: accessLogBucket!,
-          targetPrefix: accessLogPrefix ?? pulumi.interpolate`${bucketName}/`,
+          targetBucket: accessLogs!.targetBucket,
+          targetPrefix: pulumi
+            .all([accessLogs!, bucketName])
+            .apply(([logs, bucketNameValue]) => logs.targetPrefix ?? `${bucketNameValue}/`),
         },
         parent,
       );

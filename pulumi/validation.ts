@@ -125,10 +125,16 @@ export const RULES: { [K in keyof ImageBucketArgs]?: Rules<pulumi.Unwrap<NonNull
       'cloudfront_price_class must be "PriceClass_100", "PriceClass_200" or "PriceClass_All".',
     ],
   ],
-  accessLogBucket: [
-    [(v) => BUCKET_NAME.test(v), 'access_log_bucket must be null or a bucket name (3-63 lowercase letters, digits, dots and hyphens).'],
+  accessLogs: [
+    [
+      (v) => BUCKET_NAME.test(v.targetBucket),
+      'access_logs.target_bucket must be a bucket name (3-63 lowercase letters, digits, dots and hyphens).',
+    ],
+    [
+      (v) => v.targetPrefix === null || v.targetPrefix === undefined || /^[A-Za-z0-9!_.'()/-]*\/$/.test(v.targetPrefix),
+      'access_logs.target_prefix must be null or a key prefix ending in "/".',
+    ],
   ],
-  accessLogPrefix: [[(v) => /^[A-Za-z0-9!_.'()/-]*\/$/.test(v), 'access_log_prefix must be null or a key prefix ending in "/".']],
   tags: [
     [
       (v) => Object.keys(v).every((k) => !k.toLowerCase().startsWith('aws:')),

@@ -33,10 +33,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         },
       };
     }
+    // IAM puts a role's or policy's path into its ARN.
     case 'aws:iam/role:Role':
-      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role/${inputs.name}` } };
+      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:role${inputs.path ?? '/'}${inputs.name}` } };
     case 'aws:iam/policy:Policy': {
-      const arn = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:policy/${inputs.name}`;
+      const arn = `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:policy${inputs.path ?? '/'}${inputs.name}`;
       return { id: arn, state: { ...inputs, arn } };
     }
     case 'aws:cloudfront/distribution:Distribution':
@@ -49,7 +50,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         },
       };
     case 'aws:iam/instanceProfile:InstanceProfile':
-      return { id: inputs.name, state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:instance-profile/${inputs.name}` } };
+      return {
+        id: inputs.name,
+        state: { ...inputs, arn: `arn:aws:iam::${SAMPLE_ACCOUNT_ID}:instance-profile${inputs.path ?? '/'}${inputs.name}` },
+      };
     default:
       return { id: `${name}-id`, state: inputs };
   }

@@ -34,8 +34,8 @@ describe('Pulumi program with the localstack stack config (mock runtime)', () =>
     expect(Object.keys(tf).sort()).to.deep.equal(['PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'app_role_arn', 'bucket_policy_json']);
   });
 
-  it('turns public read off with publicReadPrefix: null', async () => {
-    const outputs = await runProgram({ ...stackConfig(), 'image-bucket:publicReadPrefix': 'null' });
+  it('publishes nothing with imageDelivery: none', async () => {
+    const outputs = await runProgram({ ...stackConfig(), 'image-bucket:imageDelivery': 'none' });
     expect(JSON.parse(outputs.bucketPolicyJson as string).Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal([
       'DenyInsecureTransport',
     ]);

@@ -14,5 +14,6 @@ export async function pulumiPolicies(scenario: Scenario): Promise<PolicySet> {
     trustPolicy: await document(resolve(component.appTrustPolicyJson)),
     restrictPublicBuckets: (await resolvedInputs(accessBlock)).restrictPublicBuckets === true,
     appRoleArn: await resolve(component.appRoleArn),
+    distributionArn: await resolve(component.cloudfrontDistributionArn),
   };
 }

@@ -113,14 +113,59 @@ function scenariosRoot(motos: Map<ScenarioName, Moto>) {
     skip_metadata_api_check: true,
     skip_requesting_account_id: true,
     s3_use_path_style: true,
-    endpoints: { s3: moto.endpoint, iam: moto.endpoint, sts: moto.endpoint },
+    endpoints: { s3: moto.endpoint, iam: moto.endpoint, sts: moto.endpoint, cloudfront: moto.endpoint },
   });
+  // A scenario's access-log bucket exists, and lets S3's logging service write, before the module names it (as
+  // in an account; S3 refuses a logging target that does not). The module's input refers to the policy, so
+  // Terraform creates the bucket and its policy first.
+  const logBuckets = SCENARIO_NAMES.filter((scenario) => 'access_logs' in SCENARIOS[scenario]);
+  const logBucketOf = (scenario: ScenarioName) =>
+    (SCENARIOS[scenario] as { access_logs: { target_bucket: string } }).access_logs.target_bucket;
+  const inputsOf = (scenario: ScenarioName): ModuleInputs =>
+    logBuckets.includes(scenario)
+      ? {
+          ...SCENARIOS[scenario],
+          access_logs: {
+            ...(SCENARIOS[scenario] as ModuleInputs).access_logs!,
+            target_bucket: `\${aws_s3_bucket_policy.${scenario}_logs.bucket}`,
+          },
+        }
+      : SCENARIOS[scenario];
+  const logDelivery = (bucket: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'logging.s3.amazonaws.com' },
+          Action: 's3:PutObject',
+          Resource: `arn:aws:s3:::${bucket}/*`,
+        },
+      ],
+    });
   return {
     provider: { aws: [...motos].map(([scenario, moto]) => provider(scenario, moto)) },
+    ...(logBuckets.length > 0 && {
+      resource: {
+        aws_s3_bucket: Object.fromEntries(
+          logBuckets.map((scenario) => [`${scenario}_logs`, { provider: `aws.${scenario}`, bucket: logBucketOf(scenario) }]),
+        ),
+        aws_s3_bucket_policy: Object.fromEntries(
+          logBuckets.map((scenario) => [
+            `${scenario}_logs`,
+            {
+              provider: `aws.${scenario}`,
+              bucket: `\${aws_s3_bucket.${scenario}_logs.id}`,
+              policy: logDelivery(logBucketOf(scenario)),
+            },
+          ]),
+        ),
+      },
+    }),
     module: Object.fromEntries(
       SCENARIO_NAMES.map((scenario) => [
         scenario,
-        { source: '../modules/image-bucket', providers: { aws: `aws.${scenario}` }, ...SCENARIOS[scenario] },
+        { source: '../modules/image-bucket', providers: { aws: `aws.${scenario}` }, ...inputsOf(scenario) },
       ]),
     ),
     // Each module object whole: every output, by name.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { requireMoto } from '../support/moto';
 import { requireTerraform } from '../support/terraform';
 import { startScenarioApplies } from './applied-module';
-import { MATRIX, runMatrix, simulate, unknownActions, type PolicySet } from './authorization/matrix';
+import { MATRIX, MATRIX_SCENARIOS, runMatrix, simulate, unknownActions, type PolicySet } from './authorization/matrix';
 import { terraformPolicies } from './authorization/terraform-policies';
 import { MATRIX_DOC, generateMatrixDoc } from './authorization/write-doc';
 
@@ -25,14 +25,14 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
       .map((r) => `${r.scenario} ${r.who} ${r.action} ${r.resource}: expected ${r.expected}, got ${r.actual}`);
     expect(wrong).to.deep.equal([]);
     // The matrix must exercise both outcomes in each scenario, or it proves little.
-    for (const scenario of ['default', 'public-read-off', 'kms']) {
+    for (const scenario of MATRIX_SCENARIOS) {
       const verdicts = new Set(results.filter((r) => r.scenario === scenario).map((r) => r.actual === 'Allowed'));
       expect(verdicts.size, scenario).to.equal(2);
     }
   });
 
   it('every action in every policy exists in AWS', async () => {
-    for (const scenario of ['default', 'kms'] as const) {
+    for (const scenario of MATRIX_SCENARIOS) {
       const p = await terraformPolicies(scenario);
       expect(await unknownActions([p.bucketPolicy, p.appPolicy, p.trustPolicy])).to.deep.equal([]);
     }
@@ -46,16 +46,24 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
     const caseFor = (who: string, action: string, key: string) =>
       MATRIX.find((c) => c.who === who && c.action === action && c.resource.endsWith(key))!;
 
-    it('a public-read statement on the whole bucket exposes the inventory', async () => {
+    it("a CloudFront read grant without the distribution's ARN lets any distribution front the bucket", async () => {
+      const open = structuredClone(good);
+      delete open.bucketPolicy.Statement.find((s) => s.Sid === 'CloudFrontReadsImages')!.Condition;
+      const otherDistribution = MATRIX.find((c) => c.why === "someone else's distribution cannot front this bucket")!;
+      expect(await simulate(otherDistribution, open)).to.equal('Allowed');
+    });
+
+    it('a read grant on the whole bucket exposes the inventory', async () => {
       const leaky = structuredClone(good);
-      leaky.bucketPolicy.Statement.find((s) => s.Sid === 'PublicReadImages')!.Resource = 'arn:aws:s3:::inventory-images/*';
-      expect(await simulate(caseFor('anonymous', 's3:GetObject', 'inventory/1.json'), leaky)).to.equal('Allowed');
+      leaky.bucketPolicy.Statement.find((s) => s.Sid === 'CloudFrontReadsImages')!.Resource = 'arn:aws:s3:::inventory-images/*';
+      const inventory = MATRIX.find((c) => c.who === 'service cloudfront.amazonaws.com' && c.resource.endsWith('inventory/1.json'))!;
+      expect(await simulate(inventory, leaky)).to.equal('Allowed');
     });
 
     it('dropping the TLS-only statement allows plain HTTP', async () => {
       const noTls = structuredClone(good);
       noTls.bucketPolicy.Statement = noTls.bucketPolicy.Statement.filter((s) => s.Sid !== 'DenyInsecureTransport');
-      const httpCase = MATRIX.find((c) => c.who === 'anonymous' && c.context?.['aws:SecureTransport'] === 'false')!;
+      const httpCase = MATRIX.find((c) => c.scenario === 'default' && c.context?.['aws:SecureTransport'] === 'false')!;
       expect(await simulate(httpCase, noTls)).to.equal('Allowed');
     });
 
@@ -65,11 +73,20 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
       expect(await unknownActions([typo.appPolicy])).to.deep.equal(['s3:PutObjekt']);
     });
 
-    it('ListBucket without the prefix condition lets the app list everything', async () => {
-      const wide = structuredClone(good);
-      delete wide.appPolicy.Statement.find((s) => s.Sid === 'ListAppPrefixes')!.Condition;
-      const listAll = MATRIX.find((c) => c.who === 'app role' && c.action === 's3:ListBucket' && c.context?.['s3:prefix'] === '')!;
-      expect(await simulate(listAll, wide)).to.equal('Allowed');
+    it('ListBucket limited by s3:prefix (as before) turns a missing key into 403', async () => {
+      const limited = structuredClone(good);
+      limited.appPolicy.Statement.find((s) => s.Sid === 'ListBucket')!.Condition = {
+        StringLike: { 's3:prefix': ['images/*', 'inventory/*'] },
+      };
+      const missingKey = MATRIX.find((c) => c.request === 'GetObject of a missing key')!;
+      expect(await simulate(missingKey, limited)).to.equal('ImplicitlyDenied');
+    });
+
+    it("a trust without aws:SourceAccount lets another account's ECS tasks run as the app", async () => {
+      const deputy = structuredClone(good);
+      delete deputy.trustPolicy.Statement.find((s) => s.Sid === 'AssumeByServicesOfThisAccount')!.Condition;
+      const otherAccount = MATRIX.find((c) => c.why.startsWith("another account's task"))!;
+      expect(await simulate(otherAccount, deputy)).to.equal('Allowed');
     });
   });
 

@@ -201,9 +201,9 @@ resource "aws_s3_bucket_cors_configuration" "this" {
 }
 
 resource "aws_s3_bucket_logging" "this" {
-  count = var.access_log_bucket != null ? 1 : 0
+  count = var.access_logs != null ? 1 : 0
 
   bucket        = aws_s3_bucket.this.id
-  target_bucket = var.access_log_bucket
-  target_prefix = coalesce(var.access_log_prefix, "${var.bucket_name}/")
+  target_bucket = var.access_logs.target_bucket
+  target_prefix = coalesce(var.access_logs.target_prefix, "${var.bucket_name}/")
 }

@@ -263,25 +263,22 @@ variable "cloudfront_price_class" {
   }
 }
 
-variable "access_log_bucket" {
-  description = "Name of an existing bucket that receives this bucket's S3 server access logs (it must allow logging.s3.amazonaws.com to write); null for no access logs."
-  type        = string
-  default     = null
+variable "access_logs" {
+  description = "S3 server access logs of this bucket: target_bucket, an existing bucket that lets logging.s3.amazonaws.com write, and target_prefix (default \"<bucket_name>/\"). null for none. An object, so the bucket may come from a resource created in the same apply."
+  type = object({
+    target_bucket = string
+    target_prefix = optional(string)
+  })
+  default = null
 
   validation {
-    condition     = var.access_log_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket))
-    error_message = "access_log_bucket must be null or a bucket name (3-63 lowercase letters, digits, dots and hyphens)."
+    condition     = var.access_logs == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_logs.target_bucket))
+    error_message = "access_logs.target_bucket must be a bucket name (3-63 lowercase letters, digits, dots and hyphens)."
   }
-}
-
-variable "access_log_prefix" {
-  description = "Key prefix of the access logs in access_log_bucket. Defaults to \"<bucket_name>/\"."
-  type        = string
-  default     = null
 
   validation {
-    condition     = var.access_log_prefix == null || can(regex("^[A-Za-z0-9!_.'()/-]*/$", var.access_log_prefix))
-    error_message = "access_log_prefix must be null or a key prefix ending in \"/\"."
+    condition     = try(var.access_logs.target_prefix, null) == null || can(regex("^[A-Za-z0-9!_.'()/-]*/$", var.access_logs.target_prefix))
+    error_message = "access_logs.target_prefix must be null or a key prefix ending in \"/\"."
   }
 }
 

@@ -15,8 +15,8 @@ import {
 const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/99999999-0000-4000-8000-000000000000`;
 
 /** The scenarios of test/support/scenarios.ts that the matrix evaluates. */
-export type Scenario = 'default' | 'public-read-off' | 'kms';
-export const MATRIX_SCENARIOS: Scenario[] = ['default', 'public-read-off', 'kms'];
+export type Scenario = 'default' | 'bucket-policy' | 'nothing-public' | 'kms' | 'everything-switched';
+export const MATRIX_SCENARIOS: Scenario[] = ['default', 'bucket-policy', 'nothing-public', 'kms', 'everything-switched'];
 
 export interface PolicyStatement {
   Sid?: string;
@@ -42,6 +42,8 @@ export interface PolicySet {
   /** The bucket's effective RestrictPublicBuckets setting. */
   restrictPublicBuckets: boolean;
   appRoleArn: string;
+  /** The CloudFront distribution's ARN, with image_delivery = "cloudfront". */
+  distributionArn: string | undefined;
 }
 
 export type Verdict = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -52,7 +54,9 @@ export interface MatrixCase {
   who: Who;
   action: string;
   resource: string;
-  /** Request context beyond the defaults (TLS on). */
+  /** The S3 request, when it is not the action itself (a GET of a missing key is also checked as s3:ListBucket). */
+  request?: string;
+  /** Request context beyond the defaults (TLS on). THIS_DISTRIBUTION stands for the distribution's ARN. */
   context?: Record<string, string>;
   expected: Verdict;
   why: string;
@@ -61,11 +65,73 @@ export interface MatrixCase {
 const object = (key: string, bucket = BUCKET) => `arn:aws:s3:::${bucket}/${key}`;
 const bucketArn = `arn:aws:s3:::${BUCKET}`;
 const HTTP = { 'aws:SecureTransport': 'false' };
+const OTHER_ACCOUNT_ID = '999988887777';
+/** What ECS sends when it assumes a task role for a task of this account. */
+const ECS_TASK = { 'aws:SourceAccount': ACCOUNT_ID, 'aws:SourceArn': `arn:aws:ecs:${REGION}:${ACCOUNT_ID}:task/cluster/0123456789abcdef` };
+const ECS_TASK_OF_ANOTHER_ACCOUNT = {
+  'aws:SourceAccount': OTHER_ACCOUNT_ID,
+  'aws:SourceArn': `arn:aws:ecs:${REGION}:${OTHER_ACCOUNT_ID}:task/cluster/0123456789abcdef`,
+};
+const VIA_S3 = { 'kms:ViaService': `s3.${REGION}.amazonaws.com` };
 
 export const MATRIX: MatrixCase[] = [
-  // Anyone on the internet.
+  // Images through CloudFront (the default): the bucket is private, one distribution reads the public prefix.
   {
     scenario: 'default',
+    who: 'anonymous',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    expected: 'ImplicitlyDenied',
+    why: 'the bucket is private: images go through CloudFront',
+  },
+  {
+    scenario: 'default',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': 'THIS_DISTRIBUTION' },
+    expected: 'Allowed',
+    why: 'the distribution reads images (signed by its Origin Access Control)',
+  },
+  {
+    scenario: 'default',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': `arn:aws:cloudfront::${OTHER_ACCOUNT_ID}:distribution/EOTHERDISTRIBUTION` },
+    expected: 'ImplicitlyDenied',
+    why: "someone else's distribution cannot front this bucket",
+  },
+  {
+    scenario: 'default',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('inventory/1.json'),
+    context: { 'aws:SourceArn': 'THIS_DISTRIBUTION' },
+    expected: 'ImplicitlyDenied',
+    why: 'the inventory stays private, even through CloudFront',
+  },
+  {
+    scenario: 'default',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:PutObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': 'THIS_DISTRIBUTION' },
+    expected: 'ImplicitlyDenied',
+    why: 'CloudFront only reads',
+  },
+  {
+    scenario: 'default',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': 'THIS_DISTRIBUTION', ...HTTP },
+    expected: 'ExplicitlyDenied',
+    why: 'TLS only, for CloudFront too',
+  },
+  // Images read from the bucket by URL (bucket_policy: the LocalStack root).
+  {
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:GetObject',
     resource: object('images/x.png'),
@@ -73,7 +139,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'images are public by URL',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:GetObject',
     resource: object('images/x.png'),
@@ -82,7 +148,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'TLS only, even for public reads',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:GetObject',
     resource: object('inventory/1.json'),
@@ -90,7 +156,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'the inventory prefix is private',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:GetObject',
     resource: object('imagesX/secret.png'),
@@ -98,7 +164,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'the public prefix ends at its slash',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:PutObject',
     resource: object('images/x.png'),
@@ -106,7 +172,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'nobody anonymous writes',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:DeleteObject',
     resource: object('images/x.png'),
@@ -114,7 +180,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'nobody anonymous deletes',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:ListBucket',
     resource: bucketArn,
@@ -123,19 +189,20 @@ export const MATRIX: MatrixCase[] = [
     why: 'keys cannot be enumerated',
   },
   {
-    scenario: 'default',
+    scenario: 'bucket-policy',
     who: 'anonymous',
     action: 's3:GetObjectAcl',
     resource: object('images/x.png'),
     expected: 'ImplicitlyDenied',
     why: 'only the object itself is public',
   },
-  // The app's role.
+  // The app's role: each S3 call the app makes (web/src/s3/bucket.ts), and what it must not do.
   {
     scenario: 'default',
     who: 'app role',
     action: 's3:PutObject',
     resource: object('images/1/a.png'),
+    request: 'PutObject, CreateMultipartUpload, UploadPart, CompleteMultipartUpload',
     expected: 'Allowed',
     why: 'the app stores images',
   },
@@ -144,16 +211,45 @@ export const MATRIX: MatrixCase[] = [
     who: 'app role',
     action: 's3:PutObject',
     resource: object('inventory/1.json'),
+    request: 'PutObject with If-None-Match or If-Match',
     expected: 'Allowed',
-    why: 'the app stores the inventory',
+    why: 'the app stores the inventory (conditional writes)',
   },
   {
     scenario: 'default',
     who: 'app role',
     action: 's3:GetObject',
     resource: object('inventory/1.json'),
+    request: 'GetObject, HeadObject',
     expected: 'Allowed',
-    why: 'the app reads the inventory',
+    why: 'the app reads the inventory and checks stored sizes',
+  },
+  {
+    scenario: 'default',
+    who: 'app role',
+    action: 's3:ListBucket',
+    resource: bucketArn,
+    request: 'GetObject of a missing key',
+    expected: 'Allowed',
+    why: 'S3 answers 404, not 403, only to a caller that may list (the check has no s3:prefix): reading an item before creating it',
+  },
+  {
+    scenario: 'default',
+    who: 'app role',
+    action: 's3:ListBucket',
+    resource: bucketArn,
+    request: 'HeadObject of a missing key',
+    expected: 'Allowed',
+    why: 'the same for HEAD: a missing image or stamp is 404',
+  },
+  {
+    scenario: 'default',
+    who: 'app role',
+    action: 's3:ListBucket',
+    resource: bucketArn,
+    request: 'PutObject with If-Match on a missing key',
+    expected: 'Allowed',
+    why: 'a conditional write to a key deleted meanwhile answers 404 NoSuchKey, not 403',
   },
   {
     scenario: 'default',
@@ -174,45 +270,28 @@ export const MATRIX: MatrixCase[] = [
   {
     scenario: 'default',
     who: 'app role',
-    action: 's3:ListMultipartUploadParts',
-    resource: object('images/1/a.png'),
-    expected: 'Allowed',
-    why: 'multipart uploads can be inspected',
-  },
-  {
-    scenario: 'default',
-    who: 'app role',
     action: 's3:ListBucket',
     resource: bucketArn,
     context: { 's3:prefix': 'inventory/' },
+    request: 'ListObjectsV2',
     expected: 'Allowed',
-    why: 'the app lists its inventory',
+    why: "the app lists its inventory (and an item's images to delete them)",
   },
   {
     scenario: 'default',
     who: 'app role',
-    action: 's3:ListBucket',
-    resource: bucketArn,
-    context: { 's3:prefix': 'images/7/' },
-    expected: 'Allowed',
-    why: 'deleting an item lists its images',
-  },
-  {
-    scenario: 'default',
-    who: 'app role',
-    action: 's3:ListBucket',
-    resource: bucketArn,
-    context: { 's3:prefix': '' },
+    action: 's3:ListMultipartUploadParts',
+    resource: object('images/1/a.png'),
     expected: 'ImplicitlyDenied',
-    why: 'listing is limited to its prefixes',
+    why: 'the app never calls ListParts: not granted',
   },
   {
     scenario: 'default',
     who: 'app role',
     action: 's3:ListBucketMultipartUploads',
     resource: bucketArn,
-    expected: 'Allowed',
-    why: 'unfinished uploads can be found and cleaned',
+    expected: 'ImplicitlyDenied',
+    why: 'the app never lists uploads (the lifecycle rule cleans them): not granted',
   },
   {
     scenario: 'default',
@@ -268,6 +347,7 @@ export const MATRIX: MatrixCase[] = [
     who: 'app role',
     action: 'kms:Decrypt',
     resource: KMS_KEY_ARN,
+    context: VIA_S3,
     expected: 'ImplicitlyDenied',
     why: 'no KMS rights without a KMS key',
   },
@@ -277,8 +357,18 @@ export const MATRIX: MatrixCase[] = [
     who: 'service ecs-tasks.amazonaws.com',
     action: 'sts:AssumeRole',
     resource: 'APP_ROLE',
+    context: ECS_TASK,
     expected: 'Allowed',
-    why: 'the app runs as an ECS task',
+    why: 'the app runs as an ECS task of this account',
+  },
+  {
+    scenario: 'default',
+    who: 'service ecs-tasks.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    context: ECS_TASK_OF_ANOTHER_ACCOUNT,
+    expected: 'ImplicitlyDenied',
+    why: "another account's task cannot run as the app (confused deputy)",
   },
   {
     scenario: 'default',
@@ -296,17 +386,70 @@ export const MATRIX: MatrixCase[] = [
     expected: 'ImplicitlyDenied',
     why: 'not EC2 unless configured',
   },
-  // Public read switched off.
   {
-    scenario: 'public-read-off',
+    scenario: 'default',
+    who: 'service pods.eks.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    context: { 'aws:SourceAccount': ACCOUNT_ID },
+    expected: 'ImplicitlyDenied',
+    why: 'not EKS Pod Identity unless configured',
+  },
+  {
+    scenario: 'everything-switched',
+    who: 'service ec2.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    expected: 'Allowed',
+    why: 'EC2 when configured (it sends no source account)',
+  },
+  {
+    scenario: 'everything-switched',
+    who: 'service pods.eks.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    context: { 'aws:SourceAccount': ACCOUNT_ID },
+    expected: 'Allowed',
+    why: 'EKS Pod Identity of this account, when configured',
+  },
+  {
+    scenario: 'everything-switched',
+    who: 'service pods.eks.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    context: { 'aws:SourceAccount': OTHER_ACCOUNT_ID },
+    expected: 'ImplicitlyDenied',
+    why: "another account's cluster cannot",
+  },
+  {
+    scenario: 'everything-switched',
+    who: 'service ecs-tasks.amazonaws.com',
+    action: 'sts:AssumeRole',
+    resource: 'APP_ROLE',
+    context: ECS_TASK_OF_ANOTHER_ACCOUNT,
+    expected: 'ImplicitlyDenied',
+    why: 'ECS stays scoped to this account beside the other trusts',
+  },
+  // Nothing public.
+  {
+    scenario: 'nothing-public',
     who: 'anonymous',
     action: 's3:GetObject',
     resource: object('images/x.png'),
     expected: 'ImplicitlyDenied',
-    why: 'public read off: nothing is public',
+    why: 'nothing is public',
   },
   {
-    scenario: 'public-read-off',
+    scenario: 'nothing-public',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/EANYDISTRIBUTION` },
+    expected: 'ImplicitlyDenied',
+    why: 'not even CloudFront',
+  },
+  {
+    scenario: 'nothing-public',
     who: 'app role',
     action: 's3:PutObject',
     resource: object('images/1/a.png'),
@@ -314,7 +457,7 @@ export const MATRIX: MatrixCase[] = [
     why: 'the app keeps working',
   },
   {
-    scenario: 'public-read-off',
+    scenario: 'nothing-public',
     who: 'app role',
     action: 's3:GetObject',
     resource: object('images/1/a.png'),
@@ -322,30 +465,50 @@ export const MATRIX: MatrixCase[] = [
     expected: 'ExplicitlyDenied',
     why: 'TLS only stays',
   },
-  // SSE-KMS.
+  // SSE-KMS (with CloudFront).
   {
     scenario: 'kms',
     who: 'app role',
     action: 'kms:GenerateDataKey',
     resource: KMS_KEY_ARN,
+    context: VIA_S3,
     expected: 'Allowed',
-    why: 'the app encrypts new objects',
+    why: 'the app encrypts new objects, through S3',
   },
   {
     scenario: 'kms',
     who: 'app role',
     action: 'kms:Decrypt',
     resource: KMS_KEY_ARN,
+    context: VIA_S3,
     expected: 'Allowed',
-    why: 'the app reads and completes multipart uploads',
+    why: 'the app reads and completes multipart uploads, through S3',
+  },
+  {
+    scenario: 'kms',
+    who: 'app role',
+    action: 'kms:Decrypt',
+    resource: KMS_KEY_ARN,
+    expected: 'ImplicitlyDenied',
+    why: 'not by calling KMS directly (kms:ViaService)',
   },
   {
     scenario: 'kms',
     who: 'app role',
     action: 'kms:Decrypt',
     resource: OTHER_KEY_ARN,
+    context: VIA_S3,
     expected: 'ImplicitlyDenied',
     why: 'only the bucket key',
+  },
+  {
+    scenario: 'kms',
+    who: 'service cloudfront.amazonaws.com',
+    action: 's3:GetObject',
+    resource: object('images/x.png'),
+    context: { 'aws:SourceArn': 'THIS_DISTRIBUTION' },
+    expected: 'Allowed',
+    why: 'CloudFront still reads images (it decrypts with the key policy statement the module outputs)',
   },
 ];
 
@@ -380,7 +543,12 @@ export async function simulate(c: MatrixCase, policies: PolicySet): Promise<Matr
       action: c.action,
       resource: { resource, accountId: ACCOUNT_ID },
       // aws:SecureTransport is always set: when absent, the TLS-only Deny would not apply at all.
-      contextVariables: { 'aws:SecureTransport': 'true', ...c.context },
+      contextVariables: Object.fromEntries(
+        Object.entries({ 'aws:SecureTransport': 'true', ...c.context }).map(([k, v]) => [
+          k,
+          v === 'THIS_DISTRIBUTION' ? (policies.distributionArn ?? 'no distribution') : v,
+        ]),
+      ),
     },
     identityPolicies,
     serviceControlPolicies: [],

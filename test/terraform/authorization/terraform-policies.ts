@@ -12,5 +12,6 @@ export async function terraformPolicies(scenario: Scenario): Promise<PolicySet> 
     trustPolicy: document('app_trust_policy_json'),
     restrictPublicBuckets: accessBlock.values.restrict_public_buckets === true,
     appRoleArn: outputs.app_role_arn as string,
+    distributionArn: (outputs.cloudfront_distribution_arn as string | null) ?? undefined,
   };
 }

@@ -30,8 +30,8 @@ export function renderMatrix(results: MatrixResult[]): string {
     '',
     ...MATRIX_SCENARIOS.map((name) => `- **${name}**: \`${JSON.stringify(SCENARIOS[name])}\``),
     '',
-    '| # | scenario | principal | action | resource | context | verdict | why |',
-    '|---|---|---|---|---|---|---|---|',
+    '| # | scenario | principal | request | action | resource | context | verdict | why |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...results.map((r, i) => {
       const context = r.context
         ? Object.entries(r.context)
@@ -40,7 +40,7 @@ export function renderMatrix(results: MatrixResult[]): string {
         : '';
       const resource = r.resource === 'APP_ROLE' ? 'the app role' : r.resource.replace(/^arn:aws:s3:::/, 's3://');
       const verdict = r.actual === r.expected ? r.actual : `**${r.actual} (expected ${r.expected})**`;
-      return `| ${i + 1} | ${r.scenario} | ${r.who} | \`${r.action}\` | \`${resource}\` | ${context} | ${verdict} | ${r.why} |`;
+      return `| ${i + 1} | ${r.scenario} | ${r.who} | ${r.request ?? ''} | \`${r.action}\` | \`${resource}\` | ${context} | ${verdict} | ${r.why} |`;
     }),
     '',
     `${results.length} requests: ${results.filter((r) => r.actual === 'Allowed').length} allowed, ${results.filter((r) => r.actual !== 'Allowed').length} denied, ${results.filter((r) => r.actual !== r.expected).length} unexpected.`,

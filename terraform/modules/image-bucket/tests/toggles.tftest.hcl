@@ -162,7 +162,7 @@ run "identity_options" {
 
 run "access_logging" {
   variables {
-    access_log_bucket = "acme-s3-access-logs"
+    access_logs = { target_bucket = "acme-s3-access-logs" }
   }
 
   assert {

@@ -412,8 +412,8 @@ run "access_log_bucket_that_is_not_a_bucket_name" {
   command = plan
 
   variables {
-    access_log_bucket = "s3://logs"
+    access_logs = { target_bucket = "s3://logs" }
   }
 
-  expect_failures = [var.access_log_bucket]
+  expect_failures = [var.access_logs]
 }
