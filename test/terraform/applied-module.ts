@@ -35,6 +35,13 @@ export interface ConfiguredResource {
   depends_on?: string[];
 }
 
+/** A change a plan proposes: the resource, the actions, and the attribute paths whose values differ. */
+export interface PlannedChange {
+  address: string;
+  actions: string[];
+  paths: string[];
+}
+
 export interface AppliedModule {
   scenario: ScenarioName;
   inputs: ModuleInputs;
@@ -42,6 +49,10 @@ export interface AppliedModule {
   outputs: Record<string, unknown>;
   resources: StateResource[];
   configuration: ConfiguredResource[];
+  /** What a `terraform plan` right after the apply would change in this scenario's module (empty: converged). */
+  replanChanges: PlannedChange[];
+  /** What the state still lists after `terraform destroy` (of all scenarios together). */
+  leftAfterDestroy: string[];
 }
 
 let allApplied: Promise<Map<ScenarioName, AppliedModule>> | undefined;
@@ -79,10 +90,23 @@ function applyAll(): Promise<Map<ScenarioName, AppliedModule>> {
 
     await tf.run(dir, ['init', '-input=false']);
     await tf.run(dir, ['plan', '-input=false', '-out=tfplan']);
-    await tf.run(dir, ['apply', '-input=false', 'tfplan']);
+    const timed = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+      const started = Date.now();
+      const result = await run();
+      console.log(
+        `      terraform ${what} of ${SCENARIO_NAMES.length} scenarios against moto: ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return result;
+    };
+    await timed('apply', () => tf.run(dir, ['apply', '-input=false', 'tfplan']));
     const plan = JSON.parse((await tf.run(dir, ['show', '-json', 'tfplan'])).stdout) as ShowPlan;
     const state = JSON.parse((await tf.run(dir, ['show', '-json'])).stdout) as ShowState;
     const outputs = JSON.parse((await tf.run(dir, ['output', '-json'])).stdout) as Record<string, { value: Record<string, unknown> }>;
+    // Converged: a second plan finds nothing to change (exit 0; 2 means changes). Then everything goes.
+    await timed('re-plan', () => tf.run(dir, ['plan', '-input=false', '-lock=false', '-out=replan']));
+    const replan = JSON.parse((await tf.run(dir, ['show', '-json', 'replan'])).stdout) as ShowReplan;
+    await timed('destroy', () => tf.run(dir, ['destroy', '-input=false', '-auto-approve']));
+    const leftAfterDestroy = (await tf.run(dir, ['state', 'list'])).stdout.split('\n').filter(Boolean);
 
     return new Map(
       SCENARIO_NAMES.map((scenario) => [
@@ -95,6 +119,16 @@ function applyAll(): Promise<Map<ScenarioName, AppliedModule>> {
             .find((m) => m.address === `module.${scenario}`)!
             .resources.filter((r) => r.mode === 'managed'),
           configuration: plan.configuration.root_module.module_calls[scenario]!.module.resources,
+          replanChanges: (replan.resource_changes ?? [])
+            .filter(
+              (c) => c.module_address === `module.${scenario}` && c.mode === 'managed' && !c.change.actions.every((a) => a === 'no-op'),
+            )
+            .map((c) => ({
+              address: c.address.replace(/^module\.[\w-]+\./, ''),
+              actions: c.change.actions,
+              paths: differences(c.change.before, c.change.after, c.change.after_unknown),
+            })),
+          leftAfterDestroy,
         },
       ]),
     );
@@ -148,7 +182,10 @@ function scenariosRoot(motos: Map<ScenarioName, Moto>) {
     ...(logBuckets.length > 0 && {
       resource: {
         aws_s3_bucket: Object.fromEntries(
-          logBuckets.map((scenario) => [`${scenario}_logs`, { provider: `aws.${scenario}`, bucket: logBucketOf(scenario) }]),
+          logBuckets.map((scenario) => [
+            `${scenario}_logs`,
+            { provider: `aws.${scenario}`, bucket: logBucketOf(scenario), force_destroy: true },
+          ]),
         ),
         aws_s3_bucket_policy: Object.fromEntries(
           logBuckets.map((scenario) => [
@@ -171,6 +208,33 @@ function scenariosRoot(motos: Map<ScenarioName, Moto>) {
     // Each module object whole: every output, by name.
     output: Object.fromEntries(SCENARIO_NAMES.map((scenario) => [scenario, { value: `\${module.${scenario}}` }])),
   };
+}
+
+/** The attribute paths (blocks' indexes left out) whose values differ, or become unknown, between two states. */
+function differences(before: unknown, after: unknown, unknown: unknown, path = ''): string[] {
+  if (unknown === true) return [path];
+  if (before && after && typeof before === 'object' && typeof after === 'object') {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    return [...keys].flatMap((k) => {
+      const sub = Array.isArray(before) ? path : path ? `${path}.${k}` : k;
+      return differences(
+        (before as Record<string, unknown>)[k],
+        (after as Record<string, unknown>)[k],
+        (unknown as Record<string, unknown> | undefined)?.[k],
+        sub,
+      );
+    });
+  }
+  return JSON.stringify(before ?? null) === JSON.stringify(after ?? null) ? [] : [path];
+}
+
+interface ShowReplan {
+  resource_changes?: {
+    address: string;
+    module_address?: string;
+    mode: string;
+    change: { actions: string[]; before: unknown; after: unknown; after_unknown: unknown };
+  }[];
 }
 
 interface ShowState {

@@ -56,17 +56,23 @@ describe('the compose terraform service (terraform/environments/localstack/provi
     expect(found.lifecycleRules).to.have.deep.members([
       { id: 'abort-incomplete-multipart-uploads', status: 'Enabled', abortDays: 1, noncurrentDays: undefined },
       { id: 'expire-noncurrent-versions', status: 'Enabled', abortDays: undefined, noncurrentDays: 30 },
+      { id: 'remove-expired-delete-markers', status: 'Enabled', abortDays: undefined, noncurrentDays: undefined },
     ]);
     expect(found.corsRules).to.deep.equal([{ origins: ['http://localhost:8080'], methods: ['GET', 'HEAD'] }]);
     expect(found.trustPolicy.Statement).to.deep.equal([
-      { Sid: 'AssumeByServices', Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } },
+      {
+        Sid: 'AssumeByServicesOfThisAccount',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': SAMPLE_ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:aws:ecs:us-east-1:${SAMPLE_ACCOUNT_ID}:*` },
+        },
+      },
     ]);
     expect(found.attachedPolicies).to.deep.equal([`${BUCKET}-app-s3`]);
-    expect(found.appPolicy.Statement.map((s) => s.Sid)).to.have.members([
-      'ReadWriteAppObjects',
-      'ListAppPrefixes',
-      'ListUnfinishedUploads',
-    ]);
+    expect(found.appPolicy.Statement.map((s) => s.Sid)).to.have.members(['ReadWriteAppObjects', 'ListBucket']);
     const readWrite = found.appPolicy.Statement.find((s) => s.Sid === 'ReadWriteAppObjects')!;
     expect(readWrite.Resource).to.have.members([`arn:aws:s3:::${BUCKET}/images/*`, `arn:aws:s3:::${BUCKET}/inventory/*`]);
   });
