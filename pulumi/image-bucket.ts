@@ -14,6 +14,8 @@ const isPlain = <T>(value: pulumi.Input<T>): value is T => !pulumi.Output.isInst
 
 /** AWS's managed "CachingOptimized" cache policy: the same ID in every account (images are immutable). */
 const CACHING_OPTIMIZED_CACHE_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+/** AWS's managed "SecurityHeadersPolicy": HSTS, nosniff (an upload served as an image stays an image), framing. */
+const SECURITY_HEADERS_POLICY_ID = '67f7725c-6f97-4210-82d7-5512b31e9d03';
 const ORIGIN_ID = 'image-bucket';
 
 /** The values the module's preconditions read, resolved. */
@@ -241,6 +243,7 @@ export class ImageBucket extends pulumi.ComponentResource {
             allowedMethods: ['GET', 'HEAD'],
             cachedMethods: ['GET', 'HEAD'],
             cachePolicyId: CACHING_OPTIMIZED_CACHE_POLICY_ID,
+            responseHeadersPolicyId: SECURITY_HEADERS_POLICY_ID,
             compress: true,
           },
           restrictions: { geoRestriction: { restrictionType: 'none' } },

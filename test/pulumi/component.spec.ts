@@ -92,6 +92,7 @@ describe('Pulumi ImageBucket component (mock runtime)', () => {
     expect(cdn.defaultCacheBehavior).to.deep.include({
       viewerProtocolPolicy: 'https-only',
       cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+      responseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
     });
     // The origin is signed by the component's own Origin Access Control (the mocks give it the id "<name>-id").
     expect(cdn.origins[0].originAccessControlId).to.equal(`${byType(recorded, ':OriginAccessControl').name}-id`);

@@ -43,8 +43,6 @@ describe('authorization matrix of the policies Terraform applied (IAM policy sim
     before(async () => {
       good = await terraformPolicies('default');
     });
-    const caseFor = (who: string, action: string, key: string) =>
-      MATRIX.find((c) => c.who === who && c.action === action && c.resource.endsWith(key))!;
 
     it("a CloudFront read grant without the distribution's ARN lets any distribution front the bucket", async () => {
       const open = structuredClone(good);

@@ -3,9 +3,11 @@
  * and the module's own `terraform test` files (mocked provider, no AWS).
  */
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
-import { TERRAFORM_CONFIGURATIONS as CONFIGURATIONS } from '../support/constants';
+import { parse } from 'yaml';
+import { REPO_ROOT, TERRAFORM_CONFIGURATIONS as CONFIGURATIONS } from '../support/constants';
 import { atRunEnd } from '../support/run-end';
 import { createTerraformWorkspace, requireTerraform, terraformInstalled } from '../support/terraform';
 
@@ -103,5 +105,32 @@ describe('terraform CLI on terraform/ (real terraform and AWS provider)', functi
       expect(result.stderr).to.include('This assertion is wrong on purpose.');
       expect(result.stderr).to.include('Missing expected failure');
     });
+  });
+});
+
+describe('terraform/scan-exceptions.yaml (the static scanners the GitHub workflow runs)', () => {
+  const exceptions = parse(readFileSync(path.join(REPO_ROOT, 'terraform', 'scan-exceptions.yaml'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
+  const workflow = readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+
+  it('gives every exception a rule id of its tool and a reason of at least a sentence', () => {
+    const idOf: Record<string, RegExp> = { checkov: /^CKV2?_AWS_\d+$/, trivy: /^AVD-AWS-\d{4}$/, tflint: /^[a-z0-9_]+$/ };
+    expect(Object.keys(exceptions).sort()).to.deep.equal(Object.keys(idOf).sort());
+    for (const [tool, rules] of Object.entries(exceptions)) {
+      for (const [id, why] of Object.entries(rules)) {
+        expect(id, tool).to.match(idOf[tool]!);
+        expect(why.length, `${tool} ${id}`).to.be.greaterThan(40);
+      }
+    }
+  });
+
+  it('is the only skip list: the workflow reads it for checkov and trivy, and pins every scanner', () => {
+    expect(workflow).to.include('yaml.safe_load(open("terraform/scan-exceptions.yaml"))["checkov"]');
+    expect(workflow).to.include('yaml.safe_load(open("terraform/scan-exceptions.yaml"))["trivy"]');
+    for (const tool of ['CHECKOV_VERSION', 'TRIVY_VERSION', 'TFLINT_VERSION'])
+      expect(workflow).to.match(new RegExp(`${tool}: \\d+\\.\\d+\\.\\d+`));
+    expect(readFileSync(path.join(REPO_ROOT, 'terraform', '.tflint.hcl'), 'utf8')).to.match(/version = "\d+\.\d+\.\d+"/);
   });
 });

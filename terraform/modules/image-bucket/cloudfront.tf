@@ -6,7 +6,10 @@ locals {
   # AWS's managed "CachingOptimized" cache policy: the same ID in every account. Images are immutable (the
   # app names each upload anew and sends Cache-Control: immutable), so long TTLs and compression are right.
   caching_optimized_cache_policy_id = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-  origin_id                         = "image-bucket"
+  # AWS's managed "SecurityHeadersPolicy": HSTS, X-Content-Type-Options nosniff (an upload served as an image
+  # stays an image), X-Frame-Options, Referrer-Policy.
+  security_headers_policy_id = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+  origin_id                  = "image-bucket"
 }
 
 resource "aws_cloudfront_origin_access_control" "this" {
@@ -39,12 +42,13 @@ resource "aws_cloudfront_distribution" "this" {
 
   # An image's URL is the distribution's, "/", and its key; keys outside public_read_prefix get S3's 403.
   default_cache_behavior {
-    target_origin_id       = local.origin_id
-    viewer_protocol_policy = "https-only"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
-    cache_policy_id        = local.caching_optimized_cache_policy_id
-    compress               = true
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+    cache_policy_id            = local.caching_optimized_cache_policy_id
+    response_headers_policy_id = local.security_headers_policy_id
+    compress                   = true
   }
 
   restrictions {

@@ -114,6 +114,11 @@ run "cloudfront" {
   }
 
   assert {
+    condition     = aws_cloudfront_distribution.this[0].default_cache_behavior[0].response_headers_policy_id == "67f7725c-6f97-4210-82d7-5512b31e9d03"
+    error_message = "The distribution must add AWS's managed security headers (HSTS, nosniff)."
+  }
+
+  assert {
     condition     = aws_cloudfront_distribution.this[0].default_cache_behavior[0].allowed_methods == toset(["GET", "HEAD"])
     error_message = "The distribution must allow reads only."
   }

@@ -1,5 +1,5 @@
-# The smallest use of the module: a bucket name, everything else the production defaults (public read of
-# images/ only, TLS only, SSE-S3, versioning, lifecycle, an ECS task role with least privilege).
+# The smallest use of the module: a bucket name, everything else the production defaults (a private bucket whose
+# images/ CloudFront serves, TLS only, SSE-S3, versioning, lifecycle, an ECS task role with least privilege).
 #   terraform init && terraform apply -var bucket_name=<globally unique name>
 
 terraform {
