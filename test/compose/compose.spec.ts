@@ -15,6 +15,7 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
     {
       image?: string;
       build?: unknown;
+      pull_policy?: string;
       environment?: Record<string, string>;
       ports?: string[];
       profiles?: string[];
@@ -177,6 +178,22 @@ describe('docker compose setup', () => {
     expect(cmd).to.deep.equal(START_PROD);
     expect(cmd.at(-1)).to.equal('web/dist/server.js');
     expect(read('.dockerignore')).to.match(/^\*\*\/node_modules$/m);
+    // Builds without a registry: no `# syntax=` frontend to fetch (test/e2e builds it with BuildKit, offline),
+    // and an optional CA for npm behind a TLS-intercepting proxy, empty by default.
+    expect(dockerfile).not.to.match(/^#\s*syntax=/im);
+    expect(dockerfile.match(/^ARG NPM_EXTRA_CA=""$/gm)).to.have.length(2);
+  });
+
+  it('rebuilds the app image on every up, so a code change is never served by an old image', () => {
+    expect(compose.services.web!.pull_policy).to.equal('build');
+    expect(compose.services.web!.build).to.deep.include({ context: '.', dockerfile: 'web/Dockerfile' });
+  });
+
+  it('keeps what Pulumi downloads in its state volume, so a later up does not download it again', () => {
+    const state = compose.services.pulumi!.volumes!.find((v) => v.startsWith('pulumi-state:'))!.split(':')[1]!;
+    for (const name of ['PULUMI_WORK_DIR', 'PULUMI_HOME'])
+      expect(compose.services.pulumi!.environment![name]).to.match(new RegExp(`^${state}(/|$)`));
+    expect(compose.services.pulumi!.environment!.PULUMI_BACKEND_URL).to.equal(`file://${state}/backend`);
   });
 
   it('the GitHub workflow pins every action to a commit SHA', () => {
