@@ -7,8 +7,10 @@
 #   bash test/e2e/compose-sequences.sh terraform|pulumi
 # Environment: E2E_IMAGES=upstream|airgap (default upstream); E2E_SWITCH_PROFILES=0 skips switching to the other
 # profile and back (the air gap has no Pulumi image).
-# -E: the ERR trap also fires inside functions, so any failure shows the logs.
+# -E: the ERR trap also fires inside functions, so any failure shows the logs. inherit_errexit: a check that fails
+# inside $(...) (upload_and_fetch) fails the script, rather than only printing to stderr.
 set -Eeuo pipefail
+shopt -s inherit_errexit
 cd "$(dirname "$0")/../.."
 profile=${1:?usage: compose-sequences.sh terraform|pulumi}
 other=$([ "$profile" = terraform ] && echo pulumi || echo terraform)
