@@ -11,6 +11,8 @@ import { PRECONDITIONS, argsError, checked } from './validation';
 
 /** A value given as is, not as an Output or a Promise: known now. */
 const isPlain = <T>(value: pulumi.Input<T>): value is T => !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+/** Known now, list items included. */
+const isKnown = (value: unknown): boolean => isPlain(value) && (!Array.isArray(value) || value.every(isKnown));
 
 /** AWS's managed "CachingOptimized" cache policy: the same ID in every account (images are immutable). */
 const CACHING_OPTIMIZED_CACHE_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -119,7 +121,6 @@ export class ImageBucket extends pulumi.ComponentResource {
       args.appIrsaServiceAccounts ?? DEFAULTS.appIrsaServiceAccounts,
       problems,
     );
-    const appEksPodIdentity = pulumi.output(args.appEksPodIdentity ?? DEFAULTS.appEksPodIdentity);
     const appRolePath = checked('appRolePath', args.appRolePath ?? DEFAULTS.appRolePath, problems);
     const appRolePermissionsBoundaryArn = optional('appRolePermissionsBoundaryArn') as pulumi.Output<string> | undefined;
     const cloudfrontAliases = checked('cloudfrontAliases', args.cloudfrontAliases ?? DEFAULTS.cloudfrontAliases, problems);
@@ -130,53 +131,48 @@ export class ImageBucket extends pulumi.ComponentResource {
     const tags = checked('tags', args.tags ?? DEFAULTS.tags, problems);
     const appRoleName = appRoleNameArg ?? pulumi.interpolate`${bucketName}-app`;
 
-    // The module's preconditions, once every value is valid on its own: at once when every value they read
-    // is plain (the constructor throws), else when they resolve (the deployment fails with the same message).
-    const combination: pulumi.Output<Combination> = pulumi.output({
-      bucketName,
+    // The module's preconditions, once every value is valid on its own, over the values as given (defaults filled
+    // in): at once when all of them are plain (the constructor throws), else when they resolve, after each one
+    // passed its own rules (the deployment fails with the same message).
+    const given = {
+      bucketName: args.bucketName,
       imageDelivery,
+      publicReadPrefix: args.publicReadPrefix ?? DEFAULTS.publicReadPrefix,
+      appObjectPrefixes: args.appObjectPrefixes ?? DEFAULTS.appObjectPrefixes,
+      kms: kmsEnabled,
+      cloudfrontAliases: args.cloudfrontAliases ?? DEFAULTS.cloudfrontAliases,
+      cloudfrontAcmCertificateArn: args.cloudfrontAcmCertificateArn ?? null,
+      cloudfrontWebAclArn: args.cloudfrontWebAclArn ?? null,
+      appTrustedServices: args.appTrustedServices ?? DEFAULTS.appTrustedServices,
+      appTrustedRoleArns: args.appTrustedRoleArns ?? DEFAULTS.appTrustedRoleArns,
+      appIrsaOidcProviderArn: args.appIrsaOidcProviderArn ?? null,
+      appIrsaServiceAccounts: args.appIrsaServiceAccounts ?? DEFAULTS.appIrsaServiceAccounts,
+      appEksPodIdentity: args.appEksPodIdentity ?? DEFAULTS.appEksPodIdentity,
+      appRoleName: args.appRoleName ?? (isPlain(args.bucketName) ? `${args.bucketName}-app` : pulumi.interpolate`${args.bucketName}-app`),
+    };
+    if (problems.length === 0 && Object.values(given).every(isKnown)) problems.push(...preconditionProblems(given as Combination));
+    if (problems.length > 0) throw argsError(problems);
+    const checkedValues: pulumi.Input<unknown>[] = [
+      bucketName,
       publicReadPrefix,
       appObjectPrefixes,
-      kms: kmsEnabled,
       cloudfrontAliases,
-      cloudfrontAcmCertificateArn: cloudfrontAcmCertificateArn ?? null,
-      cloudfrontWebAclArn: cloudfrontWebAclArn ?? null,
+      cloudfrontAcmCertificateArn,
+      cloudfrontWebAclArn,
       appTrustedServices,
       appTrustedRoleArns,
-      appIrsaOidcProviderArn: appIrsaOidcProviderArn ?? null,
+      appIrsaOidcProviderArn,
       appIrsaServiceAccounts,
-      appEksPodIdentity,
       appRoleName,
-    });
-    const plainArgs = [args.bucketName, args.publicReadPrefix, args.appObjectPrefixes, args.appRoleName, args.appTrustedServices];
-    const plainTrust = [args.appTrustedRoleArns, args.appIrsaOidcProviderArn, args.appIrsaServiceAccounts, args.appEksPodIdentity];
-    const plainCloudfront = [args.cloudfrontAliases, args.cloudfrontAcmCertificateArn, args.cloudfrontWebAclArn];
-    if (problems.length === 0 && [...plainArgs, ...plainTrust, ...plainCloudfront].every((v) => v === undefined || isPlain(v))) {
-      problems.push(
-        ...preconditionProblems({
-          bucketName: args.bucketName as string,
-          imageDelivery,
-          publicReadPrefix: (args.publicReadPrefix as string | undefined) ?? DEFAULTS.publicReadPrefix,
-          appObjectPrefixes: (args.appObjectPrefixes as string[] | undefined) ?? DEFAULTS.appObjectPrefixes,
-          kms: kmsEnabled,
-          cloudfrontAliases: (args.cloudfrontAliases as string[] | undefined) ?? DEFAULTS.cloudfrontAliases,
-          cloudfrontAcmCertificateArn: (args.cloudfrontAcmCertificateArn as string | undefined) ?? null,
-          cloudfrontWebAclArn: (args.cloudfrontWebAclArn as string | undefined) ?? null,
-          appTrustedServices: (args.appTrustedServices as string[] | undefined) ?? DEFAULTS.appTrustedServices,
-          appTrustedRoleArns: (args.appTrustedRoleArns as string[] | undefined) ?? DEFAULTS.appTrustedRoleArns,
-          appIrsaOidcProviderArn: (args.appIrsaOidcProviderArn as string | undefined) ?? null,
-          appIrsaServiceAccounts: (args.appIrsaServiceAccounts as string[] | undefined) ?? DEFAULTS.appIrsaServiceAccounts,
-          appEksPodIdentity: (args.appEksPodIdentity as boolean | undefined) ?? DEFAULTS.appEksPodIdentity,
-          appRoleName: (args.appRoleName as string | undefined) ?? `${args.bucketName as string}-app`,
-        }),
-      );
-    }
-    if (problems.length > 0) throw argsError(problems);
-    const valid = combination.apply((c) => {
-      const late = preconditionProblems(c);
-      if (late.length > 0) throw argsError(late);
-      return c;
-    });
+    ];
+    const valid = pulumi
+      .all(checkedValues)
+      .apply(() => pulumi.output(given) as pulumi.Output<Combination>)
+      .apply((c) => {
+        const late = preconditionProblems(c);
+        if (late.length > 0) throw argsError(late);
+        return c;
+      });
 
     const parent = { parent: this };
     const account = aws.getCallerIdentityOutput({}, parent);

@@ -12,6 +12,7 @@ import type { ImageBucketArgs } from '../../pulumi/args';
 import type { ModuleInputs } from '../support/scenarios';
 import type { AppliedModule } from '../terraform/applied-module';
 import type { PolicyDocument } from '../terraform/authorization/matrix';
+import { MOTO_DISTRIBUTION_READBACK } from '../support/moto';
 import { resolve, resolvedInputs, runPulumiComponent } from './mock-runtime';
 
 /** Terraform resource type -> Pulumi resource type, for every resource either tool may create. */
@@ -66,13 +67,10 @@ const isUnset = (v: unknown, key?: string) =>
   (Array.isArray(v) && v.length === 0) ||
   (key !== undefined && MAP_ARGUMENTS.has(key) && Object.keys(v as object).length === 0);
 /**
- * Settings moto reads back otherwise than they were sent (AWS answers as sent): a distribution's certificate
- * block comes back with SSLSupportMethod "sni-only" and CloudFrontDefaultCertificate true whatever was asked.
- * The module's terraform test files assert what the module sends for them.
+ * Settings moto reads back otherwise than they were sent (test/support/moto.ts). Only the certificate's: the
+ * Origin Access Control is compared as a reference, and forwarded_values is not configured.
  */
-const MOTO_READBACK: Record<string, string[]> = {
-  aws_cloudfront_distribution: ['viewer_certificate.ssl_support_method', 'viewer_certificate.cloudfront_default_certificate'],
-};
+const MOTO_READBACK: Record<string, string[]> = { aws_cloudfront_distribution: MOTO_DISTRIBUTION_READBACK.certificate };
 
 /**
  * Canonical settings: snake_case keys, nested blocks as lists, unset values dropped, lists of plain values

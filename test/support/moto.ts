@@ -22,6 +22,17 @@ import { requireTool, runs } from './tools';
 /** moto accepts any credentials; these are dummies. */
 export const MOTO_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
+/**
+ * What moto 5.2.1 stores of a CloudFront distribution otherwise than it was sent (AWS keeps what it is sent):
+ * it reads the certificate block back as the default certificate with SNI whatever was asked, does not keep an
+ * origin's origin_access_control_id, and answers legacy forwarded_values next to a cache policy. Terraform
+ * attribute paths (block.attribute).
+ */
+export const MOTO_DISTRIBUTION_READBACK = {
+  certificate: ['viewer_certificate.ssl_support_method', 'viewer_certificate.cloudfront_default_certificate'],
+  notStored: ['origin.origin_access_control_id', 'default_cache_behavior.forwarded_values'],
+};
+
 export interface Moto {
   endpoint: string;
   s3: S3Client;

@@ -5,8 +5,9 @@ locals {
   region        = data.aws_region.current.name
   # Services that pass the calling resource's account and ARN when they assume a role, so the trust can
   # name them (confused deputy): ECS for tasks. Others (ec2, lambda, ...) are trusted by service name.
-  services_with_source    = [for s in var.app_trusted_services : s if s == "ecs-tasks.amazonaws.com"]
-  services_without_source = [for s in var.app_trusted_services : s if s != "ecs-tasks.amazonaws.com"]
+  source_aware_services   = ["ecs-tasks.amazonaws.com"]
+  services_with_source    = [for s in var.app_trusted_services : s if contains(local.source_aware_services, s)]
+  services_without_source = [for s in var.app_trusted_services : s if !contains(local.source_aware_services, s)]
   irsa_issuer             = var.app_irsa_oidc_provider_arn == null ? null : split("oidc-provider/", var.app_irsa_oidc_provider_arn)[1]
 }
 

@@ -9,9 +9,7 @@ repo=$(cd "$here/../../.." && pwd)
 # The versions the project pins (web/Dockerfile, docker-compose.yml); the stand-ins must match them.
 node_version=$(sed -n 's/^ARG NODE_IMAGE=node:\([0-9.]*\)-bookworm-slim$/\1/p' "$repo/web/Dockerfile")
 terraform_version=$(sed -n 's|^ *image: hashicorp/terraform:\([0-9.]*\)$|\1|p' "$repo/docker-compose.yml")
-# Debian's mirror as this machine's apt is configured (no host name in the repository).
-mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null ||
-  awk '/^deb / { print $2; exit }' /etc/apt/sources.list)
+mirror=$(sh "$here/debian-mirror.sh")
 
 prefix=inventory-images-test
 have() { docker image inspect "$1" >/dev/null 2>&1; }

@@ -22,8 +22,7 @@ if ! docker compose version 2>/dev/null | grep -q 'v2\.' || ! docker buildx vers
   echo "Installing Compose v2 and buildx from Debian 13's packages"
   apt_dir=$(mktemp -d)
   trap 'rm -rf "$apt_dir"' EXIT
-  mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null ||
-    awk '/^deb / { print $2; exit }' /etc/apt/sources.list)
+  mirror=$(sh "$(dirname "$0")/debian-mirror.sh")
   echo "deb $mirror trixie main" >"$apt_dir/sources.list"
   mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
   apt_private=(-o APT::Sandbox::User=root -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
