@@ -117,7 +117,7 @@ describe('one item under concurrent requests', function () {
       expect(quick.status).to.equal(200);
       expect((await slow).status).to.equal(200);
       const after = await itemState(app.url, s3.s3, bucket, `${s3.endpoint}/${bucket}`, 400);
-      expect(after.objects).to.have.length(1);
+      expect(after.objects).to.have.length(3); // the quick image and its two thumbnails
       expect(after.orphans).to.deep.equal([]);
     });
   });

@@ -177,7 +177,7 @@ describe('slow, hanging and hostile peers', function () {
       });
       expect(text).to.not.include('100 Continue');
       expect(text).to.match(/^HTTP\/1\.1 413 /);
-      expect(bodyOf(text).message).to.equal('image_file is larger than the 1048576-byte limit');
+      expect(bodyOf(text).message).to.equal('The file is larger than 1 MB');
     });
 
     it('Expect: 100-continue within the limit gets 100 Continue, then the answer', async () => {

@@ -3,7 +3,9 @@ import { expect } from 'chai';
 import net from 'node:net';
 import { expectServedExactly, fixture, makePng } from '../support/images';
 import { appPerTest } from '../support/app';
+import { referencedKeys } from '../support/item-invariants';
 import { multipart, post, uploadImage } from '../support/multipart';
+import type { PublicItem } from '../../web/src/inventory/item';
 
 const KEY_PATTERN = /^images\/1\/[0-9a-f-]{36}\.(png|jpg)$/;
 
@@ -11,6 +13,8 @@ describe('image uploads (streamed to s3rver)', () => {
   const ctx = appPerTest('up', { MAX_UPLOAD_BYTES: String(12 * 1024 * 1024), UPLOAD_IDLE_TIMEOUT_MS: '1500' });
 
   const keyOf = (imageUrl: string) => new URL(imageUrl).pathname.replace(`/${ctx.bucket}/`, '');
+  /** The objects an uploaded image is: the original and its two thumbnails. */
+  const objectsOf = (item: PublicItem) => referencedKeys(item, `${ctx.s3.endpoint}/${ctx.bucket}`);
   const itemImage = async (id: number) =>
     ((await (await fetch(`${ctx.app.url}/inventory/${id}`)).json()) as { image_url: string | null }).image_url;
 
@@ -64,7 +68,7 @@ describe('image uploads (streamed to s3rver)', () => {
         415,
         /detected application\/pdf/,
       ],
-      ['zero bytes', () => uploadImage(ctx.app.url, 1, { filename: 'empty.png', data: Buffer.alloc(0) }), 400, /image_file is empty/],
+      ['zero bytes', () => uploadImage(ctx.app.url, 1, { filename: 'empty.png', data: Buffer.alloc(0) }), 400, /^The file is empty$/],
       [
         'a missing image_file field',
         () => uploadImage(ctx.app.url, 1, { field: 'other', filename: 'a.png', data: makePng(2, 2) }),
@@ -122,7 +126,7 @@ describe('image uploads (streamed to s3rver)', () => {
         'a file over MAX_UPLOAD_BYTES (declared length)',
         () => uploadImage(ctx.app.url, 1, { filename: 'big.png', data: makePng(2100, 2100, { noise: true }) }),
         413,
-        /larger than the 12582912-byte limit/,
+        /^The file is larger than 12 MB$/,
       ],
       [
         'a file over MAX_UPLOAD_BYTES (chunked, found while streaming)',
@@ -133,7 +137,7 @@ describe('image uploads (streamed to s3rver)', () => {
           return post(`${ctx.app.url}/inventory/1/image`, body, contentType, { chunked: true });
         },
         413,
-        /larger than the 12582912-byte limit/,
+        /^The file is larger than 12 MB$/,
       ],
     ];
     for (const [label, send, status, message] of cases) {
@@ -206,7 +210,7 @@ describe('image uploads (streamed to s3rver)', () => {
     const second = await uploadImage(ctx.app.url, 1, { filename: 'b.png', data: makePng(10, 10, { rgb: [4, 5, 6] }) });
     expect(second.status).to.equal(200);
     expect(second.json.image_url).not.to.equal(first.json.image_url);
-    expect(await ctx.s3.keys(ctx.bucket, 'images/')).to.deep.equal([keyOf(second.json.image_url)]);
+    expect(await ctx.s3.keys(ctx.bucket, 'images/')).to.deep.equal(objectsOf(second.json));
     expect((await fetch(first.json.image_url)).status).to.equal(404);
   });
 
@@ -215,17 +219,17 @@ describe('image uploads (streamed to s3rver)', () => {
     const rejected = await uploadImage(ctx.app.url, 1, { filename: 'b.png', data: Buffer.from('plain text') });
     expect(rejected.status).to.equal(415);
     expect(await itemImage(1)).to.equal(first.json.image_url);
-    expect(await ctx.s3.keys(ctx.bucket, 'images/')).to.deep.equal([keyOf(first.json.image_url)]);
+    expect(await ctx.s3.keys(ctx.bucket, 'images/')).to.deep.equal(objectsOf(first.json));
   });
 
   it('deleting an item deletes its image objects', async () => {
-    await uploadImage(ctx.app.url, 2, { filename: 'a.png', data: makePng(10, 10) });
-    await uploadImage(ctx.app.url, 1, { filename: 'keep.png', data: makePng(10, 10) });
-    expect(await ctx.s3.keys(ctx.bucket, 'images/2/')).to.have.length(1);
+    const deleted = await uploadImage(ctx.app.url, 2, { filename: 'a.png', data: makePng(10, 10) });
+    const kept = await uploadImage(ctx.app.url, 1, { filename: 'keep.png', data: makePng(10, 10) });
+    expect(await ctx.s3.keys(ctx.bucket, 'images/2/')).to.deep.equal(objectsOf(deleted.json));
     const res = await fetch(`${ctx.app.url}/inventory/2`, { method: 'DELETE' });
     expect(res.status).to.equal(200);
     expect(await ctx.s3.keys(ctx.bucket, 'images/2/')).to.deep.equal([]);
-    expect(await ctx.s3.keys(ctx.bucket, 'images/1/')).to.have.length(1);
+    expect(await ctx.s3.keys(ctx.bucket, 'images/1/')).to.deep.equal(objectsOf(kept.json));
   });
 
   it('updating an item keeps its image', async () => {

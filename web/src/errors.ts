@@ -23,6 +23,15 @@ export class UnsupportedImageError extends Error {
   override readonly name = 'UnsupportedImageError';
 }
 
+/** The image has more pixels than the app decodes (a decompression bomb, or just too large to thumbnail). */
+export class ImageTooLargeError extends Error {
+  override readonly name = 'ImageTooLargeError';
+
+  constructor(width: number, height: number, maxPixels: number) {
+    super(`The image is ${width} x ${height} pixels; images of up to ${Math.floor(maxPixels / 1e6)} megapixels are accepted`);
+  }
+}
+
 /**
  * The bytes received for a file, the bytes S3 acknowledged and the size S3 reports for the object were not all
  * equal: the upload was aborted, or the object deleted, so nothing of it is kept.

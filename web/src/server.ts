@@ -10,8 +10,8 @@ import { ConfigError, loadConfig, type AppConfig } from './config';
 import { errorBody } from './http/errors';
 import { HttpError } from './http/http-error';
 import { closeAfterAnswer } from './http/lingering-close';
-import { declaredSizeError } from './http/multipart';
-import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
+import { declaredSizeError, describeBytes } from './http/multipart';
+import { JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
 import { ImageStorage } from './images/storage';
 import { InventoryService } from './inventory/service';
 import { InventoryStore } from './inventory/store';
@@ -34,6 +34,8 @@ export interface StartOptions {
   orphanGraceMs?: number;
   /** See InventoryStoreOptions.relistAfterMs. */
   relistAfterMs?: number;
+  /** See InventoryStoreOptions.indexIntervalMs. */
+  indexIntervalMs?: number;
 }
 
 /** Builds everything, seeds an empty inventory, and listens on config.port. */
@@ -41,8 +43,8 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const logger = options.logger ?? pino({ level: config.logLevel });
   const s3 = createS3Client({ ...config, socketTimeoutMs: config.s3TimeoutMs });
   const bucket = new Bucket(s3, config.bucket, config.s3TimeoutMs);
-  const store = new InventoryStore(bucket, { relistAfterMs: options.relistAfterMs });
-  const images = new ImageStorage(bucket, options.uploadTuning);
+  const store = new InventoryStore(bucket, { relistAfterMs: options.relistAfterMs, indexIntervalMs: options.indexIntervalMs });
+  const images = new ImageStorage(bucket, options.uploadTuning, logger);
   const inventory = new InventoryService(store, images, { logger, orphanGraceMs: options.orphanGraceMs });
   let shuttingDown = false;
 
@@ -126,10 +128,10 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
 }
 
 function refusalBeforeBody(req: IncomingMessage, config: AppConfig): HttpError | undefined {
-  if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, config.maxUploadBytes, IMAGE_FIELD);
+  if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, config.maxUploadBytes);
   const declared = Number(req.headers['content-length']);
   return declared > JSON_BODY_LIMIT_BYTES
-    ? new HttpError(413, `The request body is larger than the ${JSON_BODY_LIMIT_BYTES}-byte limit`)
+    ? new HttpError(413, `The request body is larger than ${describeBytes(JSON_BODY_LIMIT_BYTES)}`)
     : undefined;
 }
 

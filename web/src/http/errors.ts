@@ -4,7 +4,14 @@
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
-import { ConflictError, IncompleteUploadError, InvalidInputError, NotFoundError, UnsupportedImageError } from '../errors';
+import {
+  ConflictError,
+  ImageTooLargeError,
+  IncompleteUploadError,
+  InvalidInputError,
+  NotFoundError,
+  UnsupportedImageError,
+} from '../errors';
 import { describeS3Failure, s3FailureKind, type S3FailureKind } from '../s3/errors';
 import { HttpError } from './http-error';
 import { closeAfterAnswer } from './lingering-close';
@@ -18,6 +25,7 @@ const DOMAIN_STATUS = new Map<abstract new (...args: never[]) => Error, number>(
   [NotFoundError, 404],
   [ConflictError, 409],
   [UnsupportedImageError, 415],
+  [ImageTooLargeError, 422],
   [IncompleteUploadError, 500],
 ]);
 

@@ -28,12 +28,20 @@ export function declaredBodyBytes(req: IncomingMessage): number | undefined {
 }
 
 /** Refuses, before reading a byte, a body that announces more than the limit can ever allow. */
-export function declaredSizeError(req: IncomingMessage, maxBytes: number, what: string): HttpError | undefined {
+export function declaredSizeError(req: IncomingMessage, maxBytes: number): HttpError | undefined {
   const declared = declaredBodyBytes(req);
-  if (declared !== undefined && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
-    return new HttpError(413, `${what} is larger than the ${maxBytes}-byte limit`);
-  }
-  return undefined;
+  return declared !== undefined && declared > maxBytes + MULTIPART_OVERHEAD_BYTES ? fileTooLarge(maxBytes) : undefined;
+}
+
+const fileTooLarge = (maxBytes: number) => new HttpError(413, `The file is larger than ${describeBytes(maxBytes)}`);
+
+/** A size as people say it: 100 MB, 1.5 KB, 700 bytes (1 KB = 1024 bytes, as file managers count). */
+export function describeBytes(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let unit = 0;
+  while (bytes >= 1024 ** (unit + 1) && unit < units.length - 1) unit++;
+  const value = bytes / 1024 ** unit;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /**
@@ -120,7 +128,7 @@ export function receiveSingleFile<T>(
       // busboy destroys the file stream with the parse error (truncated body, client gone); without a listener
       // that error would be thrown as an uncaught exception and take the process down.
       source.on('error', (err) => fail(err instanceof HttpError ? err : streamFailure(err)));
-      source.on('limit', () => fail(new HttpError(413, `${field} is larger than the ${maxBytes}-byte limit`)));
+      source.on('limit', () => fail(fileTooLarge(maxBytes)));
       consuming = consume(source);
       consuming.then(
         (result) => {

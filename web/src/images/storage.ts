@@ -1,13 +1,17 @@
 /**
  * Images in the bucket: a stream is identified by its first bytes and streamed into a new object under a key
  * the server chose. On any failure of the stream or of S3 the multipart upload is aborted, so nothing half
- * written is ever committed.
+ * written is ever committed. Once the original is stored whole, its thumbnails are made from a local copy
+ * taken on the way and stored beside it.
  */
-import type { Readable } from 'node:stream';
-import { IncompleteUploadError, InvalidInputError, UnsupportedImageError } from '../errors';
+import type { Logger } from 'pino';
+import { pipeline, type Readable } from 'node:stream';
+import { ImageTooLargeError, IncompleteUploadError, InvalidInputError, UnsupportedImageError } from '../errors';
 import type { Bucket, ListedObject, UploadTuning } from '../s3/bucket';
 import { PartBudget } from '../s3/part-budget';
-import { sniffImage } from './sniff';
+import { LocalCopy } from './local-copy';
+import { sniffImage, type SniffedFile } from './sniff';
+import { makeThumbnails } from './thumbnails';
 
 /** Keys are never reused (random per upload), so browsers and CDNs may cache an image forever. */
 export const IMAGE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
@@ -31,10 +35,22 @@ export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   streams: 4,
 };
 
+/** Keys of an image's thumbnails (1x and 2x), stored next to it under the same key stem. */
+export interface ThumbnailKeys {
+  x1: string;
+  x2: string;
+}
+
 export interface StoredImage {
   key: string;
   contentType: string;
+  /** null when they could not be made (the original is kept all the same). */
+  thumbnails: ThumbnailKeys | null;
 }
+
+/** Every object of a stored image: the original and its thumbnails. */
+export const keysOf = (image: { key: string; thumbnails: ThumbnailKeys | null }): string[] =>
+  image.thumbnails ? [image.key, image.thumbnails.x1, image.thumbnails.x2] : [image.key];
 
 export class ImageStorage {
   private readonly budget: PartBudget;
@@ -42,8 +58,7 @@ export class ImageStorage {
   constructor(
     private readonly bucket: Bucket,
     private readonly tuning: UploadTuning = DEFAULT_UPLOAD_TUNING,
-    /** The field name used in messages about the file. */
-    private readonly label = 'image_file',
+    private readonly logger?: Logger,
   ) {
     this.budget = new PartBudget(tuning.partsInFlight, tuning.partsPerUpload, tuning.streams);
   }
@@ -74,18 +89,37 @@ export class ImageStorage {
    */
   async store(file: Readable, keyStem: string, atMostBytes: number): Promise<StoredImage> {
     const sniffed = await sniffImage(file);
-    if (sniffed.sizeIfEnded === 0) throw new InvalidInputError(`${this.label} is empty`);
+    if (sniffed.sizeIfEnded === 0) throw new InvalidInputError('The file is empty');
     if (!sniffed.image) {
       const found = sniffed.detectedMime ? `detected ${sniffed.detectedMime}` : 'content is not a recognised image';
-      throw new UnsupportedImageError(`${this.label} must be a ${ALLOWED_LIST} image (${found})`);
+      throw new UnsupportedImageError(`The file must be a ${ALLOWED_LIST} image (${found})`);
     }
+    const copy = new LocalCopy();
+    try {
+      const { mime, ext } = sniffed.image;
+      const key = await this.storeOriginal(file, sniffed, copy, { key: `${keyStem}.${ext}`, mime, atMostBytes });
+      const thumbnails = await this.storeThumbnails(keyStem, copy).catch(async (err: unknown) => {
+        if (!(err instanceof ImageTooLargeError)) throw err;
+        await this.delete(key);
+        throw err;
+      });
+      return { key, contentType: mime, thumbnails };
+    } finally {
+      await copy.remove();
+    }
+  }
 
-    const key = `${keyStem}.${sniffed.image.ext}`;
-    const { mime } = sniffed.image;
+  /** Streams the sniffed file into `key` (through `copy`) and checks that S3 holds every byte of it. */
+  private async storeOriginal(
+    file: Readable,
+    sniffed: SniffedFile,
+    copy: LocalCopy,
+    { key, mime, atMostBytes }: { key: string; mime: string; atMostBytes: number },
+  ): Promise<string> {
     let sourceError: Error | undefined;
     const upload = this.bucket.upload(
       key,
-      sniffed.body,
+      pipeline(sniffed.body, copy.tee, () => undefined),
       { contentType: mime, cacheControl: IMAGE_CACHE_CONTROL },
       this.partSizeFor(atMostBytes),
       this.budget,
@@ -116,7 +150,30 @@ export class ImageStorage {
       await this.delete(key);
       throw new IncompleteUploadError(receivedBytes, sentBytes, storedBytes);
     }
-    return { key, contentType: mime };
+    return key;
+  }
+
+  /**
+   * Makes and stores the thumbnails of the file copied to `copy`. An image over the pixel limit fails
+   * (ImageTooLargeError); any other failure (content the decoder rejects, a full disk, S3) is logged and leaves
+   * the image without thumbnails: the original is what the user uploaded, and is never lost for a preview.
+   */
+  private async storeThumbnails(keyStem: string, copy: LocalCopy): Promise<ThumbnailKeys | null> {
+    const keys: ThumbnailKeys = { x1: `${keyStem}.thumb-1x.webp`, x2: `${keyStem}.thumb-2x.webp` };
+    try {
+      const path = await copy.complete();
+      if (!path) throw new Error('the local copy of the upload failed');
+      const made = await makeThumbnails(path);
+      const put = (key: string, data: Buffer) =>
+        this.bucket.putBytes(key, data, { contentType: 'image/webp', cacheControl: IMAGE_CACHE_CONTROL });
+      await Promise.all([put(keys.x1, made.x1), put(keys.x2, made.x2)]);
+      return keys;
+    } catch (err) {
+      if (err instanceof ImageTooLargeError) throw err;
+      this.logger?.warn({ err, keyStem }, 'no thumbnails for this image; the original is stored');
+      await this.bucket.deleteMany([keys.x1, keys.x2]).catch(() => undefined);
+      return null;
+    }
   }
 
   /**

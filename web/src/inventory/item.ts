@@ -1,12 +1,15 @@
 import { InvalidInputError } from '../errors';
+import type { ThumbnailKeys } from '../images/storage';
 
-/** What is stored in `inventory/<id>.json`. The image is stored by key; its URL is derived on output. */
+/** What is stored in `inventory/<id>.json`. Images are stored by key; their URLs are derived on output. */
 export interface StoredItem {
   id: number;
   name: string;
   description: string;
   quantity: number;
   image_key: string | null;
+  /** Absent in items stored before thumbnails existed; null when the image has none. */
+  thumbnails?: ThumbnailKeys | null;
 }
 
 /** The item as the HTTP API shows it (the original Flask app's fields). */
@@ -16,9 +19,13 @@ export interface PublicItem {
   description: string;
   quantity: number;
   image_url: string | null;
+  /** The image scaled to fit a list row (WebP); null when the item has no image or the image no thumbnail. */
+  thumbnail_url: string | null;
+  /** The same at twice the size, for screens with two device pixels per CSS pixel. */
+  thumbnail_2x_url: string | null;
 }
 
-export type ItemInput = Omit<StoredItem, 'image_key'>;
+export type ItemInput = Omit<StoredItem, 'image_key' | 'thumbnails'>;
 
 export const NAME_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
@@ -67,11 +74,14 @@ export function parseItemInput(body: unknown): ItemInput {
 }
 
 export function toPublicItem(item: StoredItem, publicBaseUrl: string): PublicItem {
+  const url = (key: string | undefined) => (key ? `${publicBaseUrl}/${key}` : null);
   return {
     id: item.id,
     name: item.name,
     description: item.description,
     quantity: item.quantity,
-    image_url: item.image_key ? `${publicBaseUrl}/${item.image_key}` : null,
+    image_url: url(item.image_key ?? undefined),
+    thumbnail_url: url(item.thumbnails?.x1),
+    thumbnail_2x_url: url(item.thumbnails?.x2),
   };
 }

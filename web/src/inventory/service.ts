@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../errors';
-import type { ImageStorage, StoredImage } from '../images/storage';
+import { keysOf, type ImageStorage, type StoredImage } from '../images/storage';
 import { s3FailureKind } from '../s3/errors';
 import type { ItemInput, StoredItem } from './item';
 import { KeyedLock } from './keyed-lock';
@@ -64,7 +64,7 @@ export class InventoryService {
     return this.locks.run(input.id, () =>
       retryLostWrites(`item ${input.id}`, async () => {
         const current = await this.store.get(input.id);
-        const item: StoredItem = { ...input, image_key: current?.item.image_key ?? null };
+        const item: StoredItem = { ...input, image_key: null, thumbnails: null, ...imageOf(current?.item) };
         if (!current) return { item: (await this.store.create(item)).item, created: true };
         return { item: (await this.store.replace(item, current.etag)).item, created: false };
       }),
@@ -82,7 +82,7 @@ export class InventoryService {
         const current = await this.store.get(id);
         if (!current) throw notFound(id);
         await this.store.delete(id, current.etag);
-        return current.item.image_key;
+        return imageKeysOf(current.item);
       });
       const removed = await this.removeUnreferenced(id, null, image);
       this.options.logger?.info({ itemId: id, imagesRemoved: removed }, 'item deleted');
@@ -117,11 +117,11 @@ export class InventoryService {
         const committed = await this.commitImage(id, image).catch(async (err: unknown) => {
           // Lost for good (item deleted, or endless conflicts): the object is ours to remove.
           await this.images
-            .delete(image.key)
+            .deleteMany(keysOf(image))
             .catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
           throw err;
         });
-        await this.removeUnreferenced(id, committed.item.image_key, committed.replaced, listing).catch((err: unknown) =>
+        await this.removeUnreferenced(id, image.key, committed.replaced, listing).catch((err: unknown) =>
           this.warn(err, itemImagePrefix(id), 'image sweep failed; it runs again on the next change'),
         );
         return committed.item;
@@ -136,35 +136,40 @@ export class InventoryService {
    * lookup read, or a write of this process since; nothing if this process deleted it): if anyone else changed
    * the item meanwhile, the conditional write fails and the next attempt reads it afresh.
    */
-  private commitImage(id: number, image: StoredImage): Promise<{ item: StoredItem; replaced: string | null }> {
+  private commitImage(id: number, image: StoredImage): Promise<{ item: StoredItem; replaced: string[] }> {
     let first = true;
     return retryLostWrites(`item ${id}`, async () => {
       const current = (first && this.store.cached(id)) || (await this.store.get(id));
       first = false;
       if (!current) throw new NotFoundError(`Item ${id} was deleted during the upload`);
-      const updated: VersionedItem = await this.store.replace({ ...current.item, image_key: image.key }, current.etag);
-      return { item: updated.item, replaced: current.item.image_key };
+      const updated: VersionedItem = await this.store.replace(
+        { ...current.item, image_key: image.key, thumbnails: image.thumbnails },
+        current.etag,
+      );
+      return { item: updated.item, replaced: imageKeysOf(current.item) };
     });
   }
 
   /**
-   * Removes from the item's prefix every object except `keep` and uploads in flight: `previous` (the image the
-   * item just stopped referencing) at once, others once they are older than the grace period. A young
-   * unreferenced object may be another replica's upload about to be committed: it removes its own if it loses.
+   * Removes from the item's prefix every object except those of the image `keep` (the original and its
+   * thumbnails share its key stem) and of uploads in flight: `previous` (the objects of the image the item just
+   * stopped referencing) at once, others once they are older than the grace period. A young unreferenced object
+   * may be another replica's upload about to be committed: it removes its own if it loses.
    */
   private async removeUnreferenced(
     id: number,
     keep: string | null,
-    previous: string | null,
+    previous: string[],
     listing = this.images.list(itemImagePrefix(id)),
   ): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
+    const kept = [...this.inFlight, ...(keep ? [keyStemOf(keep)] : [])];
     const leftovers = (await listing)
-      .filter((o) => o.key !== keep && o.lastModified.getTime() <= oldEnough)
-      .filter((o) => ![...this.inFlight].some((stem) => o.key.startsWith(stem)))
+      .filter((o) => o.lastModified.getTime() <= oldEnough)
+      .filter((o) => !kept.some((stem) => o.key.startsWith(stem)))
       .map((o) => o.key);
     // The previous image by name, not from the listing: another replica may have committed it after the listing.
-    const stale = [...new Set([...leftovers, ...(previous && previous !== keep ? [previous] : [])])];
+    const stale = [...new Set([...leftovers, ...previous.filter((key) => !keep || !key.startsWith(keyStemOf(keep)))])];
     if (stale.length > 0) await this.images.deleteMany(stale);
     return stale.length;
   }
@@ -175,6 +180,19 @@ export class InventoryService {
 }
 
 const notFound = (id: number) => new NotFoundError(`Item ${id} not found`);
+
+/** The image fields of a stored item (none for an item that does not exist yet). */
+const imageOf = (item: StoredItem | undefined) => (item ? { image_key: item.image_key, thumbnails: item.thumbnails ?? null } : {});
+
+/** Every object key the item references: its image and the image's thumbnails. */
+const imageKeysOf = (item: StoredItem): string[] =>
+  item.image_key ? keysOf({ key: item.image_key, thumbnails: item.thumbnails ?? null }) : [];
+
+/** `images/<id>/<uuid>` of `images/<id>/<uuid>.<anything>`: what the objects of one upload share. */
+function keyStemOf(key: string): string {
+  const dot = key.indexOf('.', key.lastIndexOf('/'));
+  return dot === -1 ? key : key.slice(0, dot);
+}
 
 /** Runs a read-modify-write again when its conditional write lost to another writer, a bounded number of times. */
 async function retryLostWrites<T>(what: string, attempt: () => Promise<T>): Promise<T> {

@@ -10,6 +10,12 @@
  * its last listing serves that listing again. Otherwise it lists (one request per 1000 items, strongly
  * consistent, each item with its ETag) and reads only the items whose ETag changed. Writes that bypass the app
  * do not touch the stamp: they show once the listing is older than `relistAfterMs`.
+ *
+ * A new process knows no ETag yet, and would read every item. So the items a process listed, each with its
+ * ETag, are kept in the bucket too (the index, rewritten a few seconds after a listing found changes): a new
+ * process reads it beside the stamp and then, like any other, lists and reads only the items whose ETag differs
+ * from the index's. The index only saves reads; the listing decides what exists and which version is current,
+ * so an old or missing index is never served stale.
  */
 import { randomUUID } from 'node:crypto';
 import type { Bucket } from '../s3/bucket';
@@ -22,12 +28,21 @@ export const IMAGES_PREFIX = 'images/';
 /** Every image of an item lives under this prefix, so deleting the item can sweep them all. */
 export const itemImagePrefix = (id: number) => `${IMAGES_PREFIX}${id}/`;
 const itemKey = (id: number) => `${INVENTORY_PREFIX}${id}.json`;
+const ITEM_KEY = /^inventory\/[1-9][0-9]*\.json$/;
 /**
  * Sorts before every item key (they start with a digit), so listings of the items start after it: at 1000
  * items the stamp never costs a second page.
  */
 export const CHANGE_STAMP_KEY = `${INVENTORY_PREFIX}.last-change`;
 const ITEMS_ONLY = { startAfter: CHANGE_STAMP_KEY };
+/** The index of listed items (see above). Sorts before the stamp, so item listings never include it either. */
+export const INDEX_KEY = `${INVENTORY_PREFIX}.index`;
+
+/** What the index holds: each item's key, its ETag and its content as of that ETag. */
+interface StoredIndex {
+  version: 1;
+  items: [key: string, etag: string, item: StoredItem][];
+}
 
 export interface VersionedItem {
   item: StoredItem;
@@ -45,6 +60,8 @@ export interface InventoryStoreOptions {
    * whose process died between the item and the stamp, never acknowledged).
    */
   relistAfterMs?: number;
+  /** A listing that found changes rewrites the index at most this often (a burst of writes costs one rewrite). */
+  indexIntervalMs?: number;
 }
 
 interface Listing {
@@ -62,12 +79,16 @@ export class InventoryStore {
   private listing: Promise<StoredItem[]> | undefined;
   private queued: Promise<StoredItem[]> | undefined;
   private readonly relistAfterMs: number;
+  private readonly index: IndexWriter;
+  /** Whether this process has read the index yet: it does once, on its first listing. */
+  private indexRead = false;
 
   constructor(
     private readonly bucket: Bucket,
     options: InventoryStoreOptions = {},
   ) {
     this.relistAfterMs = options.relistAfterMs ?? 30_000;
+    this.index = new IndexWriter(bucket, options.indexIntervalMs ?? 5_000);
   }
 
   /**
@@ -94,7 +115,7 @@ export class InventoryStore {
    * ETag means no write in between.
    */
   private async listNow(): Promise<StoredItem[]> {
-    const stamp = await this.bucket.etagOf(CHANGE_STAMP_KEY);
+    const [stamp] = await Promise.all([this.bucket.etagOf(CHANGE_STAMP_KEY), this.indexRead || this.readIndex()]);
     const last = this.last;
     if (last && last.stamp === stamp && Date.now() - last.listedAt < this.relistAfterMs) return last.items;
     const listedAt = Date.now();
@@ -104,15 +125,26 @@ export class InventoryStore {
   }
 
   private async listItems(): Promise<StoredItem[]> {
-    const listed = (await this.bucket.list(INVENTORY_PREFIX, ITEMS_ONLY)).filter((o) => o.key.endsWith('.json'));
+    const listed = (await this.bucket.list(INVENTORY_PREFIX, ITEMS_ONLY)).filter((o) => ITEM_KEY.test(o.key));
     const present = new Set(listed.map((o) => o.key));
     for (const key of this.cache.keys()) if (!present.has(key)) this.cache.delete(key);
     const changed = listed.filter((o) => this.cache.get(o.key)?.etag !== o.etag);
     await forEachLimited(changed, READ_CONCURRENCY, (o) => this.read(o.key));
-    return listed
-      .map((o) => this.cache.get(o.key)?.item)
-      .filter((item): item is StoredItem => item !== undefined)
-      .sort((a, b) => a.id - b.id);
+    const current = listed.flatMap((o) => {
+      const cached = this.cache.get(o.key);
+      return cached ? [[o.key, cached.etag, cached.item] as StoredIndex['items'][number]] : [];
+    });
+    this.index.offer(current);
+    return current.map(([, , item]) => item).sort((a, b) => a.id - b.id);
+  }
+
+  /** Fills the cache from the index, so the first listing reads only what changed since it was written. */
+  private async readIndex(): Promise<void> {
+    const found = await this.bucket.getJson<StoredIndex>(INDEX_KEY).catch(() => undefined); // only a saving
+    this.indexRead = true;
+    if (found?.value.version !== 1) return;
+    for (const [key, etag, item] of found.value.items) if (!this.cache.has(key)) this.cache.set(key, { item, etag });
+    this.index.knownStored(found.value.items);
   }
 
   get(id: number): Promise<VersionedItem | undefined> {
@@ -185,6 +217,54 @@ export class InventoryStore {
   private remember(key: string, versioned: VersionedItem): VersionedItem {
     this.cache.set(key, versioned);
     return versioned;
+  }
+}
+
+/**
+ * Keeps the index in the bucket close to what listings find: a listing whose items or ETags differ from what
+ * the index holds schedules a rewrite, at most one per interval, with the latest listing. A failed write only
+ * costs a new process some reads; it is tried again after the next listing.
+ */
+class IndexWriter {
+  /** ETag per key, as the stored index has them (as far as this process knows). */
+  private stored = new Map<string, string>();
+  private pending: StoredIndex['items'] | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastWriteAt = 0;
+
+  constructor(
+    private readonly bucket: Bucket,
+    private readonly intervalMs: number,
+  ) {}
+
+  knownStored(items: StoredIndex['items']) {
+    this.stored = new Map(items.map(([key, etag]) => [key, etag]));
+  }
+
+  offer(items: StoredIndex['items']) {
+    const same = items.length === this.stored.size && items.every(([key, etag]) => this.stored.get(key) === etag);
+    if (same) {
+      this.pending = undefined;
+      return;
+    }
+    this.pending = items;
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.write(), Math.max(0, this.lastWriteAt + this.intervalMs - Date.now()));
+    this.timer.unref(); // an index never keeps a stopping process alive
+  }
+
+  private async write() {
+    const items = this.pending;
+    this.pending = undefined;
+    this.timer = undefined;
+    if (!items) return;
+    this.lastWriteAt = Date.now();
+    try {
+      await this.bucket.putJson(INDEX_KEY, { version: 1, items } satisfies StoredIndex);
+      this.knownStored(items);
+    } catch {
+      // Nothing lost: the next listing that finds changes schedules it again.
+    }
   }
 }
 

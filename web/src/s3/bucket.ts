@@ -107,14 +107,24 @@ export class Bucket {
   }
 
   /** Writes a JSON object; with a condition, S3 refuses (precondition-failed) when another write got there first. */
-  async putJson(key: string, value: unknown, condition?: WriteCondition): Promise<string> {
+  putJson(key: string, value: unknown, condition?: WriteCondition): Promise<string> {
+    return this.putBytes(key, JSON.stringify(value), { contentType: 'application/json', cacheControl: 'no-store' }, condition);
+  }
+
+  /** Writes a small object in one request (it is held in memory whole); returns its ETag. */
+  async putBytes(
+    key: string,
+    body: Buffer | string,
+    metadata: { contentType: string; cacheControl: string },
+    condition?: WriteCondition,
+  ): Promise<string> {
     const output = await this.call<PutObjectCommandOutput>(
       new PutObjectCommand({
         Bucket: this.name,
         Key: key,
-        Body: JSON.stringify(value),
-        ContentType: 'application/json',
-        CacheControl: 'no-store',
+        Body: body,
+        ContentType: metadata.contentType,
+        CacheControl: metadata.cacheControl,
         IfNoneMatch: condition && 'ifAbsent' in condition ? '*' : undefined,
         IfMatch: condition && 'ifMatch' in condition ? condition.ifMatch : undefined,
       }),

@@ -1,8 +1,12 @@
-/** The original Flask app's API: /inventory, /inventory/:id and /inventory/:id/image. */
+/**
+ * The original Flask app's API: /inventory, /inventory/:id and /inventory/:id/image; GET /inventory also pages
+ * and searches when asked to (inventory/page.ts).
+ */
 import { Router, json } from 'express';
-import type { ImageStorage } from '../../images/storage';
+import { keysOf, type ImageStorage } from '../../images/storage';
 import { parseItemId, parseItemInput, toPublicItem, type StoredItem } from '../../inventory/item';
 import type { InventoryService } from '../../inventory/service';
+import { pageOf, parsePageQuery, wantsPage } from '../../inventory/page';
 import { methodNotAllowed } from '../errors';
 import { HttpError } from '../http-error';
 import { declaredBodyBytes, declaredSizeError, receiveSingleFile } from '../multipart';
@@ -26,8 +30,17 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
 
   router
     .route('/')
-    .get(async (_req, res) => {
-      res.json((await inventory.list()).map(present));
+    .get(async (req, res) => {
+      const query = req.query as Record<string, unknown>;
+      // Parsed before the listing, so a bad parameter costs no S3 request.
+      const pageQuery = wantsPage(query) ? parsePageQuery(query) : undefined;
+      const items = await inventory.list();
+      if (!pageQuery) {
+        res.json(items.map(present));
+        return;
+      }
+      const page = pageOf(items, pageQuery);
+      res.json({ items: page.items.map(present), next_cursor: page.nextCursor, total: page.total });
     })
     .post(json({ limit: JSON_BODY_LIMIT_BYTES, strict: true }), async (req, res) => {
       if (!req.is('application/json')) throw new HttpError(415, 'Send the item as application/json');
@@ -52,7 +65,7 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
     .route('/:id/image')
     .post(async (req, res) => {
       const id = parseItemId(req.params.id);
-      const tooLarge = declaredSizeError(req, options.maxUploadBytes, IMAGE_FIELD);
+      const tooLarge = declaredSizeError(req, options.maxUploadBytes);
       if (tooLarge) throw tooLarge;
       const limits = { field: IMAGE_FIELD, maxBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs };
       // A client that leaves while its upload waits for a turn gives its turn up.
@@ -65,7 +78,7 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
             { ...limits, abandon },
             // The file is no larger than the body, nor than the limit: what decides how it is sent to S3.
             (file) => images.store(file, keyStem, Math.min(declaredBodyBytes(req) ?? Infinity, options.maxUploadBytes)),
-            (image) => images.delete(image.key),
+            (image) => images.deleteMany(keysOf(image)),
           ),
         ),
       );
