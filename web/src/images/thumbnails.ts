@@ -41,7 +41,8 @@ export async function makeThumbnails(path: string): Promise<Thumbnails> {
   if (running >= CONCURRENT_JOBS) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
-    const { width = 0, height = 0 } = await sharp(path).metadata();
+    // The header only, without sharp's own limit, so the refusal can say the image's size.
+    const { width = 0, height = 0 } = await sharp(path, { limitInputPixels: false }).metadata();
     if (width * height > MAX_IMAGE_PIXELS) throw new ImageTooLargeError(width, height, MAX_IMAGE_PIXELS);
     // Decoded once, to 2x; the 1x is made from those few pixels.
     const { data, info } = await sharp(path, { sequentialRead: true, limitInputPixels: MAX_IMAGE_PIXELS })
