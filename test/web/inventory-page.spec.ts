@@ -62,7 +62,10 @@ describe('GET /inventory: pages and search', function () {
     expect(whole).to.deep.equal([...whole].sort((a, b) => a - b));
     for (const limit of [1, 2, 3, 4, 6, 12, 13, 14, 50, MAX_PAGE_SIZE]) {
       const pages = await allPages({ limit: String(limit) });
-      expect(pages.flatMap((p) => p.items.map((i) => i.id)), `limit ${limit}`).to.deep.equal(whole);
+      expect(
+        pages.flatMap((p) => p.items.map((i) => i.id)),
+        `limit ${limit}`,
+      ).to.deep.equal(whole);
       expect(pages).to.have.length(Math.max(1, Math.ceil(whole.length / limit)));
       for (const page of pages) expect(page.total).to.equal(13);
       expect(pages.slice(0, -1).every((p) => p.items.length === limit)).to.equal(true);

@@ -83,7 +83,7 @@ describe('thumbnails', function () {
     ['AVIF', (i) => i.avif({ effort: 0 })],
   ];
   for (const [format, encode] of formats) {
-    it(`${format === "AVIF" ? "an" : "a"} ${format} of 1200 x 900 gets a 160 x 120 and a 320 x 240 WebP next to the original, which is kept byte for byte`, async () => {
+    it(`${format === 'AVIF' ? 'an' : 'a'} ${format} of 1200 x 900 gets a 160 x 120 and a 320 x 240 WebP next to the original, which is kept byte for byte`, async () => {
       const data = await encode(sharp({ create: { width: 1200, height: 900, channels: 3, background: '#2a6f97' } })).toBuffer();
       const res = await upload(data);
       expect(res.status, JSON.stringify(res.json)).to.equal(200);
@@ -95,13 +95,19 @@ describe('thumbnails', function () {
       const stem = res.json.image_url!.replace(/\.[a-z]+$/, '');
       expect(res.json.thumbnail_url).to.equal(`${stem}.thumb-1x.webp`);
       expect(res.json.thumbnail_2x_url).to.equal(`${stem}.thumb-2x.webp`);
-      const head = await ctx.s3.s3.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: `${stem.slice(publicBase().length + 1)}.thumb-1x.webp` }));
+      const head = await ctx.s3.s3.send(
+        new HeadObjectCommand({ Bucket: ctx.bucket, Key: `${stem.slice(publicBase().length + 1)}.thumb-1x.webp` }),
+      );
       expect(head.CacheControl).to.equal('public, max-age=31536000, immutable');
     });
   }
 
   it('keeps the aspect ratio inside the box, follows the EXIF orientation, and never enlarges a small image', async () => {
-    const wide = await upload(await sharp({ create: { width: 3000, height: 500, channels: 3, background: '#000' } }).png().toBuffer());
+    const wide = await upload(
+      await sharp({ create: { width: 3000, height: 500, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    );
     expect(await thumbnailSizes(wide.json)).to.deep.equal([
       { width: 160, height: 27 },
       { width: 320, height: 53 },
@@ -158,7 +164,9 @@ describe('thumbnails', function () {
   });
 
   it('an image whose thumbnails cannot be made (its data is cut short) is stored whole, without thumbnails', async () => {
-    const full = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    const full = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    })
       .png()
       .toBuffer();
     const truncated = full.subarray(0, Math.floor(full.length / 2));
