@@ -1,17 +1,22 @@
 /**
- * GET /inventory with 100, 500 and 2,000 items: latency (the first load of a process, then loads with nothing
- * changed), S3 requests per load (counted by a proxy between the app and S3), a load right after a second app
+ * GET /inventory with 100, 500, 2,000 and 10,000 items: latency (the first load of the first process, which
+ * finds no index; the first load of a new process once the index exists; then loads with nothing changed), S3 requests per load (counted by a proxy between the app and S3), a load right after a second app
  * process changed an item, and 20 users loading at once right after another change. Both apps run compiled,
  * each in its own process, as in the upload cases; every load after a change is checked to show it.
  */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { INDEX_KEY } from '../web/src/inventory/store';
 import { ensureBucket } from '../web/src/dev/embedded-s3';
 import { startCountingProxy } from '../test/support/counting-proxy';
 
 export interface ListMeasurement {
   items: number;
+  /** The first process's first load: no index in the bucket yet, every item read. */
   firstLoadMs: number;
   firstLoadRequests: number;
+  /** A new process's first load, the index written by the first one. */
+  newProcessFirstLoadMs: number;
+  newProcessFirstLoadRequests: number;
   /** Median of several loads with nothing changed. */
   unchangedMs: number;
   unchangedRequests: number;
@@ -28,7 +33,7 @@ export async function benchInventoryList(
   s3: S3Client,
   s3Endpoint: string,
   startApp: (env: NodeJS.ProcessEnv) => Promise<{ url: string; stop: () => Promise<void> }>,
-  sizes = [100, 500, 2000],
+  sizes = [100, 500, 2000, 10_000],
 ): Promise<ListMeasurement[]> {
   const results: ListMeasurement[] = [];
   for (const items of sizes) {
@@ -50,16 +55,16 @@ export async function benchInventoryList(
     const app = await startApp({ ...env, S3_ENDPOINT: proxy.endpoint });
     const otherReplica = await startApp({ ...env, S3_ENDPOINT: s3Endpoint });
     try {
-      const list = async () => {
-        const res = await fetch(`${app.url}/inventory`);
+      const list = async (url = app.url) => {
+        const res = await fetch(`${url}/inventory`);
         const body = (await res.json()) as { id: number; name: string }[];
         if (res.status !== 200 || body.length !== items) throw new Error(`GET /inventory: ${res.status}, ${body.length} items`);
         return body;
       };
-      const load = async () => {
+      const load = async (url = app.url) => {
         proxy.reset();
         const started = process.hrtime.bigint();
-        const body = await list();
+        const body = await list(url);
         return { ms: Number(process.hrtime.bigint() - started) / 1e6, requests: proxy.count, body };
       };
       const changeOnOtherReplica = async (id: number) => {
@@ -77,6 +82,9 @@ export async function benchInventoryList(
       const first = await load();
       const unchanged = [];
       for (let i = 0; i < 7; i++) unchanged.push(await load());
+      await indexWritten(s3, bucket, items);
+      const newProcess = await startApp({ ...env, S3_ENDPOINT: proxy.endpoint });
+      const newProcessFirst = await load(newProcess.url).finally(() => newProcess.stop());
       const showsChange = await changeOnOtherReplica(1);
       const afterChange = await load();
       showsChange(afterChange.body);
@@ -92,6 +100,8 @@ export async function benchInventoryList(
         items,
         firstLoadMs: first.ms,
         firstLoadRequests: first.requests,
+        newProcessFirstLoadMs: newProcessFirst.ms,
+        newProcessFirstLoadRequests: newProcessFirst.requests,
         unchangedMs: median(unchanged.map((u) => u.ms)),
         unchangedRequests: Math.max(...unchanged.map((u) => u.requests)),
         afterOneChangeMs: afterChange.ms,
@@ -104,4 +114,16 @@ export async function benchInventoryList(
     }
   }
   return results;
+}
+
+/** Waits until the index in the bucket lists `count` items (the first process writes it after its listing). */
+async function indexWritten(s3: S3Client, bucket: string, count: number): Promise<void> {
+  for (;;) {
+    const index = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: INDEX_KEY })).then(
+      async (o) => JSON.parse(await o.Body!.transformToString()) as { items: unknown[] },
+      () => undefined,
+    );
+    if (index?.items.length === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -14,11 +14,10 @@ shopt -s inherit_errexit
 cd "$(dirname "$0")/../.."
 profile=${1:?usage: compose-sequences.sh terraform|pulumi}
 other=$([ "$profile" = terraform ] && echo pulumi || echo terraform)
+# The air-gap override sets pull_policy: never on the images it builds; `up --pull never` must not be used on top
+# of it: it overrides web's pull_policy: build too, and compose then runs whatever web image it has, however old.
 if [ "${E2E_IMAGES:-upstream}" = airgap ]; then
   export COMPOSE_FILE=docker-compose.yml:test/e2e/airgap/compose.airgap.yml
-  up_args=(--pull never)
-else
-  up_args=()
 fi
 export COMPOSE_PROFILES=$profile
 app=http://localhost:8080
@@ -35,7 +34,7 @@ fail() {
 now() { date +%s.%N; }
 timing() { awk -v what="$1" -v from="$2" -v to="$(now)" 'BEGIN { printf "timing %s %.1f\n", what, to - from }'; }
 step() { echo "== $*"; }
-up() { docker compose up -d --wait "${up_args[@]}"; }
+up() { docker compose up -d --wait; }
 web_id() { docker compose ps --all --quiet web; }
 sha() { sha256sum | cut -d' ' -f1; }
 status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
@@ -105,11 +104,20 @@ for id in 101 102 103; do create_item $id; done
 url_60k=$(upload_and_fetch 101 "$photo")
 upload_and_fetch 102 "$work/3mb.jpg" >/dev/null
 upload_and_fetch 103 "$work/40mb.jpg" >/dev/null
+# The real photo gets its thumbnails (made in the web container by sharp's prebuilt libvips), served as WebP.
+item_101=$(curl -fsS "$app/inventory/101")
+for field_and_scale in thumbnail_url:1x thumbnail_2x_url:2x; do
+  field=${field_and_scale%%:*}
+  thumb=$(jq -r ".$field" <<<"$item_101")
+  [ "$thumb" = "${url_60k%.jpg}.thumb-${field_and_scale##*:}.webp" ] || fail "$field of item 101 is $thumb"
+  [ "$(curl -fsS -o /dev/null -w '%{content_type}' "$thumb")" = image/webp ] || fail "$thumb is not served as image/webp"
+done
 
-step 'replace an image: the old object is gone'
+step 'replace an image: the old object and its thumbnails are gone'
 url_new=$(upload_and_fetch 101 "$work/3mb.jpg")
 [ "$url_new" != "$url_60k" ] || fail 'the replacement has the same URL'
 [ "$(status_of "$url_60k")" = 404 ] || fail "the replaced image still answers at $url_60k"
+[ "$(status_of "${url_60k%.jpg}.thumb-1x.webp")" = 404 ] || fail "the replaced image's thumbnail still answers"
 
 step 'delete an item: the item and its objects are gone'
 [ "$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$app/inventory/101")" = 200 ] || fail 'DELETE /inventory/101'

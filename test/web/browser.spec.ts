@@ -42,7 +42,7 @@ describe('browser UI in a real Chromium', function () {
 
   /** Presses Tab until the focused element's accessible name is `name` (a keyboard user looking for a control). */
   const tabTo = async (page: Page, name: string | RegExp) => {
-    for (let presses = 0; presses < 200; presses++) {
+    for (let presses = 0; presses < 400; presses++) {
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
@@ -79,7 +79,8 @@ describe('browser UI in a real Chromium', function () {
       return img !== null && img.complete && img.naturalWidth > 0 && img.src;
     }, id);
 
-  it('the whole flow by keyboard alone, with axe-core on every state: add, upload, cancel, fail and retry, page, search', async () => {
+  it('the whole flow by keyboard alone, with axe-core on every state: add, upload, cancel, fail and retry, page, search', async function () {
+    this.timeout(240_000); // ten axe-core scans and some 400 key presses; slow when the whole suite shares the CPU
     const page = await (await browser.newContext({ viewport: { width: 1000, height: 900 } })).newPage();
     // Intercepting file choosers is switched on without waiting for it: on from the start, none is missed.
     page.on('filechooser', () => undefined);
@@ -186,14 +187,16 @@ describe('browser UI in a real Chromium', function () {
       expect(await statusOf(page, 2).textContent()).to.equal('The file is larger than 8 MB.');
       // Sending the same file again cannot help: no Retry for a refusal.
       expect(
-        await page.locator('.item[data-id="1"] .retry, .item[data-id="2"] .retry').evaluateAll((buttons) => buttons.map((b) => b.hidden)),
+        await page
+          .locator('.item[data-id="1"] .retry, .item[data-id="2"] .retry')
+          .evaluateAll((buttons) => buttons.map((b) => (b as HTMLButtonElement).hidden)),
       ).to.deep.equal([true, true]);
       await expectAccessible(page, 'refusals shown');
       await mkdir(path.dirname(SCREENSHOT), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
-      // Pages of 20 and a search, by keyboard.
-      for (let id = 100; id < 130; id++) {
+      // Pages of 50 and a search, by keyboard.
+      for (let id = 100; id < 160; id++) {
         await fetch(`${app.url}/inventory`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -202,12 +205,12 @@ describe('browser UI in a real Chromium', function () {
       }
       await page.reload();
       await page.locator('.item').first().waitFor();
-      expect(await page.locator('.item').count()).to.equal(20);
-      expect(await page.locator('#page-info').textContent()).to.equal('Items 1 to 20 of 34');
+      expect(await page.locator('.item').count()).to.equal(50);
+      expect(await page.locator('#page-info').textContent()).to.equal('Items 1 to 50 of 64');
       await tabTo(page, 'Next page');
       await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelector('#page-info')?.textContent === 'Items 21 to 34 of 34');
-      expect(await page.locator('.item .name').first().textContent()).to.equal('Bowl 116');
+      await page.waitForFunction(() => document.querySelector('#page-info')?.textContent === 'Items 51 to 64 of 64');
+      expect(await page.locator('.item .name').first().textContent()).to.equal('Bowl 146');
       await expectAccessible(page, 'the second page');
       await tabTo(page, 'Search by name');
       await page.keyboard.type('teaPOT');
@@ -253,24 +256,24 @@ describe('browser UI in a real Chromium', function () {
     }
   });
 
-  it('a cold load of a page of items with large images downloads their thumbnails, never an original', async () => {
-    const client = createS3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true });
+  it('a cold load of the page (items with large images) downloads their thumbnails, never an original', async function () {
+    this.timeout(180_000);
     const coldBucket = await s3.createBucket('cold');
     const coldApp = await startTestApp(s3, coldBucket, { MAX_UPLOAD_BYTES: String(LIMIT) });
     const page = await browser.newPage();
     try {
       let originalBytes = 0;
+      const image = await sharp({
+        create: { width: 1600, height: 1200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120, sigma: 60 } },
+      })
+        .jpeg({ quality: 95 })
+        .toBuffer();
       for (let id = 1; id <= 20; id++) {
         await fetch(`${coldApp.url}/inventory`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ id, name: `Photo ${id}` }),
         });
-        const image = await sharp({
-          create: { width: 1600, height: 1200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 120 + id, sigma: 60 } },
-        })
-          .jpeg({ quality: 95 })
-          .toBuffer();
         originalBytes += image.length;
         const res = await uploadImage(coldApp.url, id, { filename: `${id}.jpg`, contentType: 'image/jpeg', data: image });
         expect(res.status).to.equal(200);
@@ -297,7 +300,6 @@ describe('browser UI in a real Chromium', function () {
     } finally {
       await page.close();
       await coldApp.close(1000);
-      client.destroy();
     }
   });
 

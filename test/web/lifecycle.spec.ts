@@ -97,8 +97,9 @@ describe('app lifecycle', () => {
     const bucket = await s3.createBucket('drain');
     const app = await startTestApp(s3, bucket);
     const png = makePng(1500, 1500, { noise: true });
+    const received = new Promise((resolve) => app.server.once('request', resolve));
     const pending = uploadImage(app.url, 1, { filename: 'slow.png', data: png });
-    await new Promise((r) => setTimeout(r, 50));
+    await received; // the close comes while the upload is in flight, however slow the machine is to connect
     const closed = app.close(10_000);
     const res = await pending;
     await closed;

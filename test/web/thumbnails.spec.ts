@@ -163,6 +163,21 @@ describe('thumbnails', function () {
     ]);
   });
 
+  describe('with an idle timeout shorter than the thumbnails take', () => {
+    const quick = appPerTest('thumbs-idle', { UPLOAD_IDLE_TIMEOUT_MS: '100' });
+    it('the upload is not cut off once the client has sent everything (the idle timeout is for the client)', async () => {
+      const side = Math.sqrt(MAX_IMAGE_PIXELS);
+      const slowToThumbnail = await sharp({ create: { width: side, height: side, channels: 3, background: '#404040' } })
+        .png({ compressionLevel: 9 })
+        .toBuffer();
+      const started = Date.now();
+      const res = await uploadImage(quick.app.url, 1, { filename: 'limit.png', data: slowToThumbnail });
+      expect(Date.now() - started, 'the thumbnails take longer than the idle timeout').to.be.above(300);
+      expect(res.status, JSON.stringify(res.json)).to.equal(200);
+      expect(res.json.thumbnail_url).to.be.a('string');
+    });
+  });
+
   it('an image whose thumbnails cannot be made (its data is cut short) is stored whole, without thumbnails', async () => {
     const full = await sharp({
       create: { width: 800, height: 600, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } },

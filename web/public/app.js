@@ -7,7 +7,7 @@ const template = $('#item-template');
 const message = $('#message');
 const itemForm = $('#item-form');
 const searchForm = $('#search-form');
-const PAGE_SIZE = 20;
+const PAGE_SIZE = 50;
 let limits = { maxUploadBytes: Infinity, allowedTypes: [], imageField: 'image_file' };
 
 /** What the list shows: the search, and the cursor of each page reached so far (the first page has none). */

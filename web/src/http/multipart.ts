@@ -81,9 +81,12 @@ export function receiveSingleFile<T>(
     let parsed = false;
     let consumed: { result: T } | undefined;
 
-    const stopTimer = () => {
+    const stopIdleTimer = () => {
       req.socket?.setTimeout(0); // the socket may be gone already
       req.off('timeout', onIdle);
+    };
+    const stopTimer = () => {
+      stopIdleTimer();
       options.abandon?.removeEventListener('abort', onAbandon);
     };
     // Success needs both: the consumer is done with the file, and the whole body parsed without a problem.
@@ -153,6 +156,8 @@ export function receiveSingleFile<T>(
     pipeline(req, parser, (err) => {
       if (err) return fail(streamFailure(err));
       parsed = true;
+      // The client has sent everything: what remains (the commit, the thumbnails) is bounded by S3's deadlines.
+      stopIdleTimer();
       succeedIfDone();
     });
   });
