@@ -7,6 +7,7 @@ import { LOCALSTACK_ROOT_DIR, REPO_ROOT as ROOT } from '../support/constants';
 import { requireTool, runs } from '../support/tools';
 import { startTestS3, type TestS3 } from '../support/s3';
 import { loadTerraformConfig } from '../terraform/schema/hcl-config';
+import { ENVIRONMENT_VARIABLES } from '../../web/src/config';
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
@@ -34,13 +35,6 @@ const START_PROD = (JSON.parse(read('package.json')).scripts['start:prod'] as st
 const WEB_SERVICES = ['web'];
 /** Read by the AWS SDK's default credential chain, not by the app's own config. */
 const SDK_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
-
-/** Every environment variable web/src/config.ts reads (env.NAME, or int/bool/url('NAME', ...)). */
-function variablesTheAppReads(): string[] {
-  const source = read('web/src/config.ts');
-  const names = [...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\b(?:int|bool|url)\('([A-Z][A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]!);
-  return [...new Set(names)].sort();
-}
 
 describe('docker compose setup', () => {
   const composeConfig = (profiles: string) =>
@@ -99,7 +93,7 @@ describe('docker compose setup', () => {
   });
 
   it('sets every variable the app reads for the web services, and nothing it does not read', () => {
-    const appReads = variablesTheAppReads();
+    const appReads = [...ENVIRONMENT_VARIABLES].sort();
     expect(appReads).to.include.members(['PORT', 'S3_BUCKET', 'S3_ENDPOINT', 'PUBLIC_BASE_URL', 'MAX_UPLOAD_BYTES']);
     for (const name of WEB_SERVICES) {
       const set = Object.keys(compose.services[name]!.environment ?? {}).sort();

@@ -58,7 +58,7 @@ export function renderTables(tf: InfraSnapshot, pu: InfraSnapshot): string {
   return [
     BEGIN,
     '',
-    '### Resources, compared setting by setting',
+    '## Resources, compared setting by setting',
     '',
     'Every setting below is compared by `test/pulumi/parity.spec.ts`, for four input sets (defaults, public',
     'read off, KMS, everything switched): on the Terraform side, the values real Terraform applied (against',
@@ -70,7 +70,7 @@ export function renderTables(tf: InfraSnapshot, pu: InfraSnapshot): string {
     '|---|---|---|---|',
     ...rows,
     '',
-    '### Policy documents, compared statement by statement',
+    '## Policy documents, compared statement by statement',
     '',
     '| policy | statements | result |',
     '|---|---|---|',

@@ -27,7 +27,10 @@ export async function renderTables(): Promise<string> {
     '| Name | Description | Type | Default | Required |',
     '|------|-------------|------|---------|:--------:|',
     ...inputs.map((v) => {
-      const type = String(v.body.type).replace(/^\$\{|\}$/g, '');
+      // One line: a multi-line type (an object's attributes) would end the table row.
+      const type = String(v.body.type)
+        .replace(/^\$\{|\}$/g, '')
+        .replace(/\s*\n\s*/g, ' ');
       return `| ${v.name} | ${cell(String(v.body.description))} | \`${type}\` | ${v.hasDefault ? code(v.body.default) : 'n/a'} | ${v.hasDefault ? 'no' : 'yes'} |`;
     }),
     '',

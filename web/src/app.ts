@@ -11,7 +11,8 @@ import type { AppConfig } from './config';
 import { errorHandler, notFoundHandler } from './http/errors';
 import { bodyDeadline, refuseCrossSiteWrites } from './http/request-guards';
 import { healthRouter } from './http/routes/health';
-import { IMAGE_FIELD, inventoryRouter } from './http/routes/inventory';
+import { inventoryRouter } from './http/routes/inventory';
+import { IMAGE_FIELD, isUploadRequest } from './http/upload-route';
 import { securityHeaders } from './http/security-headers';
 import { ALLOWED_MIME_TYPES } from './images/sniff';
 import type { ImageStorage } from './images/storage';
@@ -31,10 +32,6 @@ export interface AppDependencies {
 
 const PUBLIC_DIR = path.join(__dirname, '..', 'public');
 const REQUEST_ID = /^[\w.-]{1,128}$/;
-/** Uploads are bounded by their idle timeout, not by a whole-request deadline: a large file takes long. */
-export const isUploadRequest = (method: string | undefined, url: string | undefined) =>
-  method === 'POST' && /^\/inventory\/[^/?]+\/image\/?(\?|$)/.test(url ?? '');
-
 export function createApp(deps: AppDependencies): express.Express {
   const { config, logger } = deps;
   const app = express();
@@ -62,6 +59,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(securityHeaders(config.publicBaseUrl));
   app.use(refuseCrossSiteWrites);
   const deadline = bodyDeadline(config.requestBodyTimeoutMs);
+  // Uploads are bounded by their idle timeout instead: a large file legitimately takes long.
   app.use((req, res, next) => (isUploadRequest(req.method, req.originalUrl) ? next() : deadline(req, res, next)));
 
   app.use(

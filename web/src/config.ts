@@ -32,7 +32,24 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+/** Every variable the app reads: the deployment files (compose) are checked against this list. */
+export const ENVIRONMENT_VARIABLES = [
+  'PORT',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'S3_FORCE_PATH_STYLE',
+  'AWS_REGION',
+  'PUBLIC_BASE_URL',
+  'MAX_UPLOAD_BYTES',
+  'UPLOAD_IDLE_TIMEOUT_MS',
+  'REQUEST_BODY_TIMEOUT_MS',
+  'S3_TIMEOUT_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'LOG_LEVEL',
+] as const;
+type VariableName = (typeof ENVIRONMENT_VARIABLES)[number];
+/** Typed by name, so reading a variable not in the list above does not compile. */
+type Env = { readonly [name in VariableName]?: string };
 
 const MiB = 1024 * 1024;
 /** The smallest part S3 accepts is 5 MiB, so smaller limits only make sense in tests; 5 TiB is S3's object limit. */
@@ -43,7 +60,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
 
-  const int = (name: string, fallback: number, min: number, max: number): number => {
+  const int = (name: VariableName, fallback: number, min: number, max: number): number => {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const value = Number(raw);
@@ -54,7 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return value;
   };
 
-  const url = (name: string, raw: string | undefined): string | undefined => {
+  const url = (name: VariableName, raw: string | undefined): string | undefined => {
     if (raw === undefined || raw === '') return undefined;
     try {
       const parsed = new URL(raw);
@@ -66,7 +83,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     }
   };
 
-  const bool = (name: string, fallback: boolean): boolean => {
+  const bool = (name: VariableName, fallback: boolean): boolean => {
     const raw = env[name]?.toLowerCase();
     if (raw === undefined || raw === '') return fallback;
     if (['1', 'true', 'yes'].includes(raw)) return true;

@@ -5,13 +5,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createApp, isUploadRequest } from './app';
+import { createApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { errorBody } from './http/errors';
-import { HttpError } from './http/http-error';
 import { closeAfterAnswer } from './http/lingering-close';
-import { declaredSizeError, describeBytes } from './http/multipart';
-import { JSON_BODY_LIMIT_BYTES } from './http/routes/inventory';
+import { refusalBeforeBody } from './http/upload-route';
 import { ImageStorage } from './images/storage';
 import { InventoryService } from './inventory/service';
 import { InventoryStore } from './inventory/store';
@@ -88,7 +86,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   server.headersTimeout = 60_000;
   // `Expect: 100-continue`: refuse an oversize body before the client sends it, instead of inviting it.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    const refusal = refusalBeforeBody(req, config);
+    const refusal = refusalBeforeBody(req, config.maxUploadBytes);
     if (!refusal) {
       res.writeContinue();
       app(req, res);
@@ -125,14 +123,6 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   };
 
   return { server, url, close };
-}
-
-function refusalBeforeBody(req: IncomingMessage, config: AppConfig): HttpError | undefined {
-  if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, config.maxUploadBytes);
-  const declared = Number(req.headers['content-length']);
-  return declared > JSON_BODY_LIMIT_BYTES
-    ? new HttpError(413, `The request body is larger than ${describeBytes(JSON_BODY_LIMIT_BYTES)}`)
-    : undefined;
 }
 
 /** Production entry point: config from the environment, JSON logs, graceful stop on SIGTERM/SIGINT. */

@@ -10,10 +10,7 @@ import { pageOf, parsePageQuery, wantsPage } from '../../inventory/page';
 import { methodNotAllowed } from '../errors';
 import { HttpError } from '../http-error';
 import { declaredBodyBytes, declaredSizeError, receiveSingleFile } from '../multipart';
-
-export const IMAGE_FIELD = 'image_file';
-/** The largest JSON body of POST /inventory (an item is a few hundred bytes). */
-export const JSON_BODY_LIMIT_BYTES = 16 * 1024;
+import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from '../upload-route';
 
 export interface InventoryRouterOptions {
   inventory: InventoryService;
