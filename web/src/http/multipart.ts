@@ -47,6 +47,10 @@ export function describeBytes(bytes: number): string {
 /**
  * Streams the one file of `options.field` to `consume` and resolves with what it resolves with. When the
  * request fails after `consume` succeeded (a second file, a malformed tail), `discard` undoes its result.
+ *
+ * A small state machine: the request is receiving until it settles, once, in `settle`. It succeeds when both
+ * the consumer is done with the file and the whole body parsed; it fails on the first problem of either, and
+ * from then on nothing else counts.
  */
 export function receiveSingleFile<T>(
   req: IncomingMessage,
@@ -75,39 +79,40 @@ export function receiveSingleFile<T>(
       return;
     }
 
-    let failure: unknown;
-    let file: Readable | undefined;
-    let consuming: Promise<T> | undefined;
-    let parsed = false;
-    let consumed: { result: T } | undefined;
+    const state: {
+      settled: boolean;
+      file?: Readable;
+      /** The consumer's work on the file, from the moment the file starts. */
+      consuming?: Promise<T>;
+      consumed?: { result: T };
+      parsed: boolean;
+    } = { settled: false, parsed: false };
 
     const stopIdleTimer = () => {
       req.socket?.setTimeout(0); // the socket may be gone already
       req.off('timeout', onIdle);
     };
-    const stopTimer = () => {
+
+    const settle = (outcome: { result: T } | { error: unknown }) => {
+      if (state.settled) return;
+      state.settled = true;
       stopIdleTimer();
       options.abandon?.removeEventListener('abort', onAbandon);
-    };
-    // Success needs both: the consumer is done with the file, and the whole body parsed without a problem.
-    const succeedIfDone = () => {
-      if (failure !== undefined || !parsed || !consumed) return;
-      stopTimer();
-      resolve(consumed.result);
-    };
-    const fail = (err: unknown) => {
-      if (failure !== undefined) return;
-      failure = err;
-      stopTimer();
-      file?.destroy(err instanceof Error ? err : undefined); // the consumer sees the cause and aborts
+      if ('result' in outcome) return resolve(outcome.result);
+      const { error } = outcome;
+      state.file?.destroy(error instanceof Error ? error : undefined); // the consumer sees the cause and aborts
       req.unpipe(parser);
-      if (!(err instanceof HttpError && err.status === 408)) req.resume(); // drain, so Node can answer and reuse the socket
-      if (consuming) {
-        consuming.then(
-          (result) => discard(result).finally(() => reject(err)),
-          () => reject(err),
-        );
-      } else reject(err);
+      if (!(error instanceof HttpError && error.status === 408)) req.resume(); // drain, so Node can answer and reuse the socket
+      // A consumer that succeeds all the same (it was already done) has its result undone before the answer.
+      const undo = state.consuming?.then(discard, () => undefined) ?? Promise.resolve();
+      undo.then(
+        () => reject(error),
+        () => reject(error),
+      );
+    };
+    const fail = (error: unknown) => settle({ error });
+    const succeedIfDone = () => {
+      if (state.parsed && state.consumed) settle(state.consumed);
     };
 
     const onIdle = () => fail(new HttpError(408, `Upload stalled for more than ${options.idleTimeoutMs} ms`));
@@ -127,22 +132,19 @@ export function receiveSingleFile<T>(
         fail(new HttpError(400, `Unexpected file field "${name}": send the image as ${field}`));
         return;
       }
-      file = source;
+      state.file = source;
       // busboy destroys the file stream with the parse error (truncated body, client gone); without a listener
       // that error would be thrown as an uncaught exception and take the process down.
       source.on('error', (err) => fail(err instanceof HttpError ? err : streamFailure(err)));
       source.on('limit', () => fail(fileTooLarge(maxBytes)));
-      consuming = consume(source);
+      const consuming = consume(source);
+      state.consuming = consuming;
       consuming.then(
         (result) => {
-          consumed = { result };
+          state.consumed = { result };
           succeedIfDone();
         },
-        (err: unknown) => {
-          if (failure !== undefined) return; // fail() settles, after discarding nothing
-          consuming = undefined;
-          fail(err);
-        },
+        fail,
       );
     });
     parser.on('filesLimit', () => fail(new HttpError(400, `Send exactly one file, in ${field}`)));
@@ -150,12 +152,12 @@ export function receiveSingleFile<T>(
     parser.on('fieldsLimit', () => fail(new HttpError(400, 'Too many fields in the multipart body')));
     parser.on('error', (err: Error) => fail(streamFailure(err)));
     parser.on('close', () => {
-      if (!file && !parser.errored) fail(new HttpError(400, `Missing file field ${field}`));
+      if (!state.file && !parser.errored) fail(new HttpError(400, `Missing file field ${field}`));
     });
 
     pipeline(req, parser, (err) => {
       if (err) return fail(streamFailure(err));
-      parsed = true;
+      state.parsed = true;
       // The client has sent everything: what remains (the commit, the thumbnails) is bounded by S3's deadlines.
       stopIdleTimer();
       succeedIfDone();
