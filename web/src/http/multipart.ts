@@ -139,13 +139,10 @@ export function receiveSingleFile<T>(
       source.on('limit', () => fail(fileTooLarge(maxBytes)));
       const consuming = consume(source);
       state.consuming = consuming;
-      consuming.then(
-        (result) => {
-          state.consumed = { result };
-          succeedIfDone();
-        },
-        fail,
-      );
+      consuming.then((result) => {
+        state.consumed = { result };
+        succeedIfDone();
+      }, fail);
     });
     parser.on('filesLimit', () => fail(new HttpError(400, `Send exactly one file, in ${field}`)));
     parser.on('partsLimit', () => fail(new HttpError(400, 'Too many parts in the multipart body')));
