@@ -123,6 +123,28 @@ describe('image uploads (streamed to s3rver)', () => {
         /exactly one file/,
       ],
       [
+        'oversized part headers',
+        () => {
+          const junk = `X-Junk: ${'j'.repeat(40_000)}\r\n`;
+          const body = Buffer.concat([
+            Buffer.from(
+              `--b\r\nContent-Disposition: form-data; name="image_file"; filename="a.png"\r\n${junk}Content-Type: image/png\r\n\r\n`,
+            ),
+            makePng(4, 4),
+            Buffer.from('\r\n--b--\r\n'),
+          ]);
+          return post(`${ctx.app.url}/inventory/1/image`, body, 'multipart/form-data; boundary=b');
+        },
+        400,
+        /Malformed multipart|Missing file field/,
+      ],
+      [
+        'a boundary that never appears',
+        () => post(`${ctx.app.url}/inventory/1/image`, makePng(50, 50), 'multipart/form-data; boundary=nothere'),
+        400,
+        /Malformed multipart|Missing file field/,
+      ],
+      [
         'a file over MAX_UPLOAD_BYTES (declared length)',
         () => uploadImage(ctx.app.url, 1, { filename: 'big.png', data: makePng(2100, 2100, { noise: true }) }),
         413,
@@ -148,6 +170,7 @@ describe('image uploads (streamed to s3rver)', () => {
         expect(res.json.message).to.match(message);
         expect(await ctx.s3.keys(ctx.bucket, 'images/')).to.deep.equal([]);
         expect(await itemImage(1)).to.equal(null);
+        expect((await fetch(`${ctx.app.url}/healthcheck`)).status, 'the app is still up').to.equal(200);
       });
     }
   });

@@ -14,23 +14,26 @@ export class LocalCopy {
   readonly path = join(tmpdir(), `inventory-upload-${randomUUID()}`);
   private readonly file: WriteStream;
   private failure: Error | undefined;
-  /** A chunk held back until the disk has taken the previous ones: the copy never runs ahead in memory. */
+  /** Set while the disk is behind: called when it has caught up, to take the next chunk. */
   private waitingForDisk: (() => void) | undefined;
   private readonly closed: Promise<void>;
   /** Pipe the file through this: what comes out is what went in, and it is written to `path` on the way. */
   readonly tee: Transform;
 
   constructor() {
-    this.file = createWriteStream(this.path);
+    // Up to this much may wait for the disk without holding up the stream (a few ms of a fast upload).
+    this.file = createWriteStream(this.path, { highWaterMark: 1024 * 1024 });
     this.closed = new Promise((resolve) => this.file.once('close', resolve));
     this.file.on('error', (err) => {
       this.failure = err;
       this.resume();
     });
     this.tee = new Transform({
-      transform: (chunk: Buffer, _encoding, pass: TransformCallback) => {
-        if (this.failure || this.file.write(chunk)) return pass(null, chunk);
-        this.waitingForDisk = () => pass(null, chunk);
+      transform: (chunk: Buffer, _encoding, next: TransformCallback) => {
+        if (this.failure || this.file.write(chunk)) return next(null, chunk);
+        // The chunk goes on at once; the next one waits until the disk has caught up.
+        this.tee.push(chunk);
+        this.waitingForDisk = () => next();
         this.file.once('drain', () => this.resume());
       },
       flush: (done) => {

@@ -35,7 +35,7 @@ export type WriteCondition = { ifAbsent: true } | { ifMatch: string };
 export interface StreamingUpload {
   /** Resolves once S3 has committed the object, with the bytes of the body S3 stored (parts or one request). */
   done: Promise<{ sentBytes: number }>;
-  /** Aborts the multipart upload: no part stays stored, nothing is committed. */
+  /** Aborts the upload, whether one PutObject or a multipart upload: no part stays stored, nothing is committed. */
   abort(): Promise<void>;
 }
 

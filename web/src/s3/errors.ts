@@ -1,7 +1,7 @@
 /**
  * What went wrong with S3, in the app's terms. The AWS SDK reports failures in several shapes (service
- * exceptions with a name and $metadata, Node network errors with a code, aborts, timeouts); everything above
- * this module sees one of these kinds instead.
+ * exceptions with a name and $metadata, Node network errors with a code, aborts, timeouts); code above this
+ * module asks s3FailureKind (or isNotFound) rather than reading those shapes itself.
  */
 export type S3FailureKind =
   /** S3 did not answer within the deadline (a hung endpoint, or one too slow). */
