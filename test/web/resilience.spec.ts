@@ -130,7 +130,8 @@ describe('slow, hanging and hostile peers', function () {
         message: `Image storage did not answer in time (S3 did not answer within ${S3_TIMEOUT_MS} ms); try again shortly`,
       });
       const slowest = Math.max(...calls.map((c) => c.ms));
-      expect(slowest, 'the slowest answer').to.be.below(S3_TIMEOUT_MS + 1500);
+      // Bounded by the deadline, not by the hang (which never ends); the slack is for a machine busy with the whole suite.
+      expect(slowest, 'the slowest answer').to.be.below(S3_TIMEOUT_MS + 4000);
 
       const ready = await timed('/readyz');
       expect(ready.status).to.equal(503);
