@@ -69,12 +69,15 @@ async function main() {
   await ensureBucket(s3, bucket);
   const [node, ...flags] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ');
   if (node !== 'node') throw new Error('start:prod no longer starts with node');
-  const app = await startServer([...flags.slice(0, -1), path.join(BUILD, 'web/src/server.js')], {
-    S3_ENDPOINT: embedded.endpoint,
-    S3_BUCKET: bucket,
-    PORT: '0',
-    LOG_LEVEL: 'info',
-  });
+  // As `npm run start:prod` starts it, compiled; info logs carry the URL the app listens on.
+  const startApp = (appBucket: string) =>
+    startServer([...flags.slice(0, -1), path.join(BUILD, 'web/src/server.js')], {
+      S3_ENDPOINT: embedded.endpoint,
+      S3_BUCKET: appBucket,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    });
+  const app = await startApp(bucket);
   try {
     // Thumbnail cost.
     const jpeg = path.join(work, 'photo-40mb.jpg');
@@ -146,12 +149,7 @@ async function main() {
     const photoBytes = (await stat(photo)).size;
     const pageBucket = 'page-bench';
     await ensureBucket(s3, pageBucket);
-    const pageApp = await startServer([...flags.slice(0, -1), path.join(BUILD, 'web/src/server.js')], {
-      S3_ENDPOINT: embedded.endpoint,
-      S3_BUCKET: pageBucket,
-      PORT: '0',
-      LOG_LEVEL: 'info',
-    });
+    const pageApp = await startApp(pageBucket);
     let pageText: string;
     try {
       const ITEMS = 50;

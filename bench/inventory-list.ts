@@ -4,8 +4,8 @@
  * process changed an item, and 20 users loading at once right after another change. Both apps run compiled,
  * each in its own process, as in the upload cases; every load after a change is checked to show it.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { INDEX_KEY } from '../web/src/inventory/store';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { indexWritten } from '../test/support/inventory-index';
 import { ensureBucket } from '../web/src/dev/embedded-s3';
 import { startCountingProxy } from '../test/support/counting-proxy';
 
@@ -114,16 +114,4 @@ export async function benchInventoryList(
     }
   }
   return results;
-}
-
-/** Waits until the index in the bucket lists `count` items (the first process writes it after its listing). */
-async function indexWritten(s3: S3Client, bucket: string, count: number): Promise<void> {
-  for (;;) {
-    const index = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: INDEX_KEY })).then(
-      async (o) => JSON.parse(await o.Body!.transformToString()) as { items: unknown[] },
-      () => undefined,
-    );
-    if (index?.items.length === count) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

@@ -5,10 +5,11 @@
  * acknowledged by one app process shows in the next list of another (new or not), and a change made behind the
  * app's back shows once the listing is older than the relist period, or at once in a new process.
  */
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import type { RunningServer } from '../../web/src/server';
 import { startTestApp } from '../support/app';
+import { indexWritten } from '../support/inventory-index';
 import { startCountingProxy, type CountingProxy, type RecordedRequest } from '../support/counting-proxy';
 import { INDEX_KEY } from '../../web/src/inventory/store';
 import { startTestS3, type TestS3 } from '../support/s3';
@@ -62,18 +63,6 @@ describe('the inventory list across app processes', function () {
     return { items, requests: proxy.requests.filter((r) => !isIndexWrite(r)).length };
   };
   const isIndexWrite = (r: RecordedRequest) => r.method === 'PUT' && r.url.split('?')[0]!.endsWith(`/${INDEX_KEY}`);
-  /** Waits until the index in the bucket lists `count` items, `check` holding on them. */
-  const indexWritten = async (count: number, check: (items: [string, string, { name: string }][]) => boolean = () => true) => {
-    for (;;) {
-      const index = await s3.s3.send(new GetObjectCommand({ Bucket: bucket, Key: INDEX_KEY })).then(
-        async (o) => JSON.parse(await o.Body!.transformToString()) as { items: [string, string, { name: string }][] },
-        () => undefined,
-      );
-      if (index?.items.length === count && check(index.items)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
-
   it('the first load without an index reads every item and writes the index; an unchanged load costs only the stamp read', async () => {
     const first = await costOfList();
     expect(first.items).to.have.length(ITEMS);
@@ -81,12 +70,12 @@ describe('the inventory list across app processes', function () {
     const again = await costOfList();
     expect(again.items).to.deep.equal(first.items);
     expect(again.requests).to.equal(1);
-    await indexWritten(ITEMS);
+    await indexWritten(s3.s3, bucket, ITEMS);
   });
 
   it("a new process's first load reads the index instead of the items: 4 S3 requests at 2,000 items", async () => {
     const expected = await list(reader);
-    await indexWritten(ITEMS);
+    await indexWritten(s3.s3, bucket, ITEMS);
     const fresh = await startTestApp({ endpoint: proxy.endpoint }, bucket);
     try {
       const first = await costOfList(fresh);
@@ -99,7 +88,7 @@ describe('the inventory list across app processes', function () {
 
   it('a new process never serves what the index has not caught up with: changes by the app or behind its back, and deletes', async () => {
     await list(reader);
-    await indexWritten(ITEMS);
+    await indexWritten(s3.s3, bucket, ITEMS);
     const update = await fetch(`${writer.url}/inventory`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -123,7 +112,7 @@ describe('the inventory list across app processes', function () {
     }
     // ...and the index catches up, so the next new process reads nothing but it.
     await list(reader);
-    await indexWritten(ITEMS - 1, (indexed) => indexed.some(([, , item]) => item.name === behindItsBack.name));
+    await indexWritten(s3.s3, bucket, ITEMS - 1, (indexed) => indexed.some(([, , item]) => item.name === behindItsBack.name));
   });
 
   it("another process's update, create and delete show in the very next list, for 3 + the changed items' reads", async () => {

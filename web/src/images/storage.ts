@@ -48,6 +48,12 @@ export interface StoredImage {
   thumbnails: ThumbnailKeys | null;
 }
 
+/** `images/<id>/<uuid>` of any object of one upload (`<stem>.<ext>`, `<stem>.thumb-1x.webp`, ...): what they share. */
+export function keyStemOf(key: string): string {
+  const dot = key.indexOf('.', key.lastIndexOf('/'));
+  return dot === -1 ? key : key.slice(0, dot);
+}
+
 /** Every object of a stored image: the original and its thumbnails. */
 export const keysOf = (image: { key: string; thumbnails: ThumbnailKeys | null }): string[] =>
   image.thumbnails ? [image.key, image.thumbnails.x1, image.thumbnails.x2] : [image.key];

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../errors';
-import { keysOf, type ImageStorage, type StoredImage } from '../images/storage';
+import { keyStemOf, keysOf, type ImageStorage, type StoredImage } from '../images/storage';
 import { s3FailureKind } from '../s3/errors';
 import type { ItemInput, StoredItem } from './item';
 import { KeyedLock } from './keyed-lock';
@@ -163,13 +163,14 @@ export class InventoryService {
     listing = this.images.list(itemImagePrefix(id)),
   ): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
-    const kept = [...this.inFlight, ...(keep ? [keyStemOf(keep)] : [])];
+    const keptStem = keep ? keyStemOf(keep) : undefined;
+    const kept = [...this.inFlight, ...(keptStem ? [keptStem] : [])];
     const leftovers = (await listing)
       .filter((o) => o.lastModified.getTime() <= oldEnough)
       .filter((o) => !kept.some((stem) => o.key.startsWith(stem)))
       .map((o) => o.key);
     // The previous image by name, not from the listing: another replica may have committed it after the listing.
-    const stale = [...new Set([...leftovers, ...previous.filter((key) => !keep || !key.startsWith(keyStemOf(keep)))])];
+    const stale = [...new Set([...leftovers, ...previous.filter((key) => !keptStem || !key.startsWith(keptStem))])];
     if (stale.length > 0) await this.images.deleteMany(stale);
     return stale.length;
   }
@@ -187,12 +188,6 @@ const imageOf = (item: StoredItem | undefined) => (item ? { image_key: item.imag
 /** Every object key the item references: its image and the image's thumbnails. */
 const imageKeysOf = (item: StoredItem): string[] =>
   item.image_key ? keysOf({ key: item.image_key, thumbnails: item.thumbnails ?? null }) : [];
-
-/** `images/<id>/<uuid>` of `images/<id>/<uuid>.<anything>`: what the objects of one upload share. */
-function keyStemOf(key: string): string {
-  const dot = key.indexOf('.', key.lastIndexOf('/'));
-  return dot === -1 ? key : key.slice(0, dot);
-}
 
 /** Runs a read-modify-write again when its conditional write lost to another writer, a bounded number of times. */
 async function retryLostWrites<T>(what: string, attempt: () => Promise<T>): Promise<T> {
