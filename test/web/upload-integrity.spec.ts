@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { IncompleteUploadError } from '../../web/src/errors';
 import type { PublicItem } from '../../web/src/inventory/item';
-import { SNIFF_BYTES, sniffImage } from '../../web/src/images/sniff';
+import { SNIFF_BYTES, sniffImage } from '../../web/src/images/storage';
 import { ImageStorage } from '../../web/src/images/storage';
 import { Bucket } from '../../web/src/s3/bucket';
 import { createS3Client } from '../../web/src/s3/client';
-import { PartBudget } from '../../web/src/s3/part-budget';
+import { PartBudget } from '../../web/src/s3/upload-memory';
 import type { RunningServer } from '../../web/src/server';
 import { TEST_TUNING, startTestApp } from '../support/app';
 import { expectServedExactly, jpegOfSize, makePng } from '../support/images';
@@ -94,7 +94,7 @@ describe('the storage pipeline keeps every byte, in order, for any size and chun
           fc.pre(file.length >= 3);
           // A declared length sends small files in one PutObject; an unknown one always in parts.
           const atMost = lengthKnown ? file.length : 12 * 1024 * 1024;
-          const stored = await images.store(Readable.from(chunks), `images/1/${++run}`, atMost);
+          const stored = await images.store(`images/1/${++run}`, { atMostBytes: atMost }, (save) => save(Readable.from(chunks)));
           const object = await s3.s3.send(new HeadObjectCommand({ Bucket: bucketName, Key: stored.key }));
           expect(object.ContentLength).to.equal(file.length);
           await expectServedExactly(`${s3.endpoint}/${bucketName}/${stored.key}`, file, 'image/jpeg');

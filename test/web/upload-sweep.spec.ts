@@ -6,8 +6,8 @@
  */
 import { CreateBucketCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { MULTIPART_OVERHEAD_BYTES } from '../../web/src/http/multipart';
-import { SNIFF_BYTES } from '../../web/src/images/sniff';
+import { MULTIPART_OVERHEAD_BYTES } from '../../web/src/http/routes/upload';
+import { SNIFF_BYTES } from '../../web/src/images/storage';
 import type { RunningServer } from '../../web/src/server';
 import { TEST_TUNING, startTestApp } from '../support/app';
 import { jpegOfSize, sha256 } from '../support/images';

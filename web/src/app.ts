@@ -12,10 +12,9 @@ import { errorHandler, notFoundHandler } from './http/errors';
 import { bodyDeadline, refuseCrossSiteWrites } from './http/request-guards';
 import { healthRouter } from './http/routes/health';
 import { inventoryRouter } from './http/routes/inventory';
-import { IMAGE_FIELD, isUploadRequest } from './http/upload-route';
+import { IMAGE_FIELD, UPLOAD_PATH, uploadRouter } from './http/routes/upload';
 import { securityHeaders } from './http/security-headers';
-import { ALLOWED_MIME_TYPES } from './images/sniff';
-import type { ImageStorage } from './images/storage';
+import { ALLOWED_MIME_TYPES, type ImageStorage } from './images/storage';
 import type { InventoryService } from './inventory/service';
 import type { InventoryStore } from './inventory/store';
 
@@ -58,9 +57,19 @@ export function createApp(deps: AppDependencies): express.Express {
   );
   app.use(securityHeaders(config.publicBaseUrl));
   app.use(refuseCrossSiteWrites);
-  const deadline = bodyDeadline(config.requestBodyTimeoutMs);
-  // Uploads are bounded by their idle timeout instead: a large file legitimately takes long.
-  app.use((req, res, next) => (isUploadRequest(req.method, req.originalUrl) ? next() : deadline(req, res, next)));
+  // Before the whole-body deadline: uploads are bounded by their idle timeout instead (a large file legitimately
+  // takes long).
+  app.use(
+    UPLOAD_PATH,
+    uploadRouter({
+      inventory: deps.inventory,
+      images: deps.images,
+      publicBaseUrl: config.publicBaseUrl,
+      maxUploadBytes: config.maxUploadBytes,
+      uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
+    }),
+  );
+  app.use(bodyDeadline(config.requestBodyTimeoutMs));
 
   app.use(
     healthRouter({
@@ -76,16 +85,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.json({ maxUploadBytes: config.maxUploadBytes, allowedTypes: ALLOWED_MIME_TYPES, imageField: IMAGE_FIELD });
   });
 
-  app.use(
-    '/inventory',
-    inventoryRouter({
-      inventory: deps.inventory,
-      images: deps.images,
-      publicBaseUrl: config.publicBaseUrl,
-      maxUploadBytes: config.maxUploadBytes,
-      uploadIdleTimeoutMs: config.uploadIdleTimeoutMs,
-    }),
-  );
+  app.use('/inventory', inventoryRouter({ inventory: deps.inventory, publicBaseUrl: config.publicBaseUrl }));
 
   app.use(express.static(PUBLIC_DIR, { index: 'index.html', maxAge: '1h' }));
   app.use(notFoundHandler);

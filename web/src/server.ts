@@ -9,7 +9,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { errorBody } from './http/errors';
 import { closeAfterAnswer } from './http/lingering-close';
-import { refusalBeforeBody } from './http/upload-route';
+import { refusalBeforeBody } from './http/routes/upload';
 import { ImageStorage } from './images/storage';
 import { InventoryService } from './inventory/service';
 import { InventoryStore } from './inventory/store';
@@ -43,7 +43,7 @@ export async function startServer(config: AppConfig, options: StartOptions = {})
   const bucket = new Bucket(s3, config.bucket, config.s3TimeoutMs);
   const store = new InventoryStore(bucket, { relistAfterMs: options.relistAfterMs, indexIntervalMs: options.indexIntervalMs });
   const images = new ImageStorage(bucket, options.uploadTuning, logger);
-  const inventory = new InventoryService(store, images, { logger, orphanGraceMs: options.orphanGraceMs });
+  const inventory = new InventoryService(store, bucket, { logger, orphanGraceMs: options.orphanGraceMs });
   let shuttingDown = false;
 
   // A bucket that is missing or unreachable at start is not fatal: the app serves, /readyz says what is wrong,

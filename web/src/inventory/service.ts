@@ -1,5 +1,5 @@
 /**
- * The inventory's rules over its store and the image storage: create or update, delete, and attach an image,
+ * The inventory's rules over its store and the images in the bucket: create or update, delete, and attach an image,
  * so that whatever the interleaving of requests on one item (here or on another replica):
  * - no write is lost: every read-modify-write replaces only the version it read, and retries when it lost;
  * - a live item references an image that exists, and a deleted item stays deleted;
@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ConflictError, NotFoundError } from '../errors';
-import { keyStemOf, keysOf, type ImageStorage, type StoredImage } from '../images/storage';
+import { keyStemOf, keysOf, type StoredImage } from '../images/storage';
+import type { Bucket } from '../s3/bucket';
 import { s3FailureKind } from '../s3/errors';
 import type { ItemInput, StoredItem } from './item';
 import { KeyedLock } from './keyed-lock';
@@ -40,7 +41,8 @@ export class InventoryService {
 
   constructor(
     private readonly store: InventoryStore,
-    private readonly images: ImageStorage,
+    /** Where the images are: the service removes those no item references. */
+    private readonly bucket: Bucket,
     private readonly options: InventoryServiceOptions = {},
   ) {
     this.orphanGraceMs = options.orphanGraceMs ?? 5 * 60_000;
@@ -112,11 +114,11 @@ export class InventoryService {
       await lookup;
       return await this.locks.run(id, async () => {
         // Listed while the commit runs: what to sweep is decided once the commit says what was replaced.
-        const listing = this.images.list(itemImagePrefix(id));
+        const listing = this.bucket.list(itemImagePrefix(id));
         listing.catch(() => undefined);
         const committed = await this.commitImage(id, image).catch(async (err: unknown) => {
           // Lost for good (item deleted, or endless conflicts): the object is ours to remove.
-          await this.images
+          await this.bucket
             .deleteMany(keysOf(image))
             .catch((cleanup: unknown) => this.warn(cleanup, image.key, 'could not remove an uncommitted image'));
           throw err;
@@ -160,7 +162,7 @@ export class InventoryService {
     id: number,
     keep: string | null,
     previous: string[],
-    listing = this.images.list(itemImagePrefix(id)),
+    listing = this.bucket.list(itemImagePrefix(id)),
   ): Promise<number> {
     const oldEnough = Date.now() - this.orphanGraceMs;
     const keptStem = keep ? keyStemOf(keep) : undefined;
@@ -171,7 +173,7 @@ export class InventoryService {
       .map((o) => o.key);
     // The previous image by name, not from the listing: another replica may have committed it after the listing.
     const stale = [...new Set([...leftovers, ...previous.filter((key) => !keptStem || !key.startsWith(keptStem))])];
-    if (stale.length > 0) await this.images.deleteMany(stale);
+    if (stale.length > 0) await this.bucket.deleteMany(stale);
     return stale.length;
   }
 

@@ -20,8 +20,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { S3Failure, isNotFound, s3FailureKind } from './errors';
-import type { PartBudget } from './part-budget';
-import { PartBuffers } from './part-buffers';
+import { PartBuffers, type PartBudget } from './upload-memory';
 
 export interface ListedObject {
   key: string;

@@ -1,27 +1,24 @@
 /**
- * The original Flask app's API: /inventory, /inventory/:id and /inventory/:id/image; GET /inventory also pages
- * and searches when asked to (inventory/page.ts).
+ * The original Flask app's JSON API: /inventory and /inventory/:id; GET /inventory also pages and searches when
+ * asked to (inventory/page.ts). Uploads, /inventory/:id/image, are ./upload.ts.
  */
 import { Router, json } from 'express';
-import { keysOf, type ImageStorage } from '../../images/storage';
 import { parseItemId, parseItemInput, toPublicItem, type StoredItem } from '../../inventory/item';
 import type { InventoryService } from '../../inventory/service';
 import { pageOf, parsePageQuery, wantsPage } from '../../inventory/page';
 import { methodNotAllowed } from '../errors';
 import { HttpError } from '../http-error';
-import { declaredBodyBytes, declaredSizeError, receiveSingleFile } from '../multipart';
-import { IMAGE_FIELD, JSON_BODY_LIMIT_BYTES } from '../upload-route';
+
+/** The largest JSON body (an item is a few hundred bytes). */
+export const JSON_BODY_LIMIT_BYTES = 16 * 1024;
 
 export interface InventoryRouterOptions {
   inventory: InventoryService;
-  images: ImageStorage;
   publicBaseUrl: string;
-  maxUploadBytes: number;
-  uploadIdleTimeoutMs: number;
 }
 
 export function inventoryRouter(options: InventoryRouterOptions): Router {
-  const { inventory, images, publicBaseUrl } = options;
+  const { inventory, publicBaseUrl } = options;
   const router = Router({ strict: false });
   const present = (item: StoredItem) => toPublicItem(item, publicBaseUrl);
 
@@ -57,32 +54,6 @@ export function inventoryRouter(options: InventoryRouterOptions): Router {
       res.json({ message: `Item ${id} deleted` });
     })
     .all(methodNotAllowed('GET', 'DELETE'));
-
-  router
-    .route('/:id/image')
-    .post(async (req, res) => {
-      const id = parseItemId(req.params.id);
-      const tooLarge = declaredSizeError(req, options.maxUploadBytes);
-      if (tooLarge) throw tooLarge;
-      const limits = { field: IMAGE_FIELD, maxBytes: options.maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs };
-      // A client that leaves while its upload waits for a turn gives its turn up.
-      const left = new AbortController();
-      req.once('close', () => left.abort(new HttpError(400, 'Client closed the connection during the upload')));
-      const item = await inventory.attachImage(id, (keyStem, abandon) =>
-        images.whenAdmitted(AbortSignal.any([abandon, left.signal]), () =>
-          receiveSingleFile(
-            req,
-            { ...limits, abandon },
-            // The file is no larger than the body, nor than the limit: what decides how it is sent to S3.
-            (file) => images.store(file, keyStem, Math.min(declaredBodyBytes(req) ?? Infinity, options.maxUploadBytes)),
-            (image) => images.deleteMany(keysOf(image)),
-          ),
-        ),
-      );
-      req.log.info({ itemId: id, key: item.image_key }, 'image stored');
-      res.json(present(item));
-    })
-    .all(methodNotAllowed('POST'));
 
   return router;
 }

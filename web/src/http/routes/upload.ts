@@ -1,34 +1,48 @@
 /**
- * multipart/form-data in, exactly one file stream out: busboy parses the body, the file of the expected field
- * is handed to a consumer as it arrives, and every way the request can go wrong (over the size limit, silent
- * too long, client gone, malformed, a second file, no file) becomes an HttpError, both for the caller and as
- * an error of the file stream, so the consumer stops (and aborts its upload) at once.
+ * The upload route, POST /inventory/:id/image, and everything that makes a request an upload: which requests
+ * are uploads, what is refused from the headers alone (before a body is invited with 100 Continue or read),
+ * and how the one file is read out of the multipart body and handed to the image storage as it arrives.
+ * Uploads are exempt from the whole-body deadline (app.ts mounts this route before it): a large file
+ * legitimately takes long, so their idle timeout bounds them instead.
  */
 import busboy from 'busboy';
+import { Router } from 'express';
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
-import { HttpError } from './http-error';
+import type { ImageStorage } from '../../images/storage';
+import { parseItemId, toPublicItem } from '../../inventory/item';
+import type { InventoryService } from '../../inventory/service';
+import { methodNotAllowed } from '../errors';
+import { HttpError } from '../http-error';
+import { JSON_BODY_LIMIT_BYTES } from './inventory';
 
-export interface SingleFileOptions {
-  field: string;
-  maxBytes: number;
-  /** A client that sends nothing for this long is answered 408 and its upload abandoned. */
-  idleTimeoutMs: number;
-  /** Aborting it abandons the upload with the signal's reason (the item turned out not to exist, say). */
-  abandon?: AbortSignal;
-}
-
+/** Where app.ts mounts the route. */
+export const UPLOAD_PATH = '/inventory/:id/image';
+/** The multipart field of the file, as the original Flask app named it. */
+export const IMAGE_FIELD = 'image_file';
 /** Room for multipart boundaries and part headers on top of the file itself. */
 export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
+/** UPLOAD_PATH, for the server's `Expect: 100-continue` check, which runs before Express routes the request. */
+const isUploadRequest = (method: string | undefined, url: string | undefined) =>
+  method === 'POST' && /^\/inventory\/[^/?]+\/image\/?(\?|$)/i.test(url ?? '');
+
+/** The refusal a request gets from its headers alone (its declared size), before its body is invited or read. */
+export function refusalBeforeBody(req: IncomingMessage, maxUploadBytes: number): HttpError | undefined {
+  if (isUploadRequest(req.method, req.url)) return declaredSizeError(req, maxUploadBytes);
+  return Number(req.headers['content-length']) > JSON_BODY_LIMIT_BYTES
+    ? new HttpError(413, `The request body is larger than ${describeBytes(JSON_BODY_LIMIT_BYTES)}`)
+    : undefined;
+}
+
 /** The body's length as its Content-Length announces it (Node refuses a body longer than that), if it does. */
-export function declaredBodyBytes(req: IncomingMessage): number | undefined {
+function declaredBodyBytes(req: IncomingMessage): number | undefined {
   const declared = Number(req.headers['content-length']);
   return req.headers['content-length'] !== undefined && Number.isSafeInteger(declared) ? declared : undefined;
 }
 
 /** Refuses, before reading a byte, a body that announces more than the limit can ever allow. */
-export function declaredSizeError(req: IncomingMessage, maxBytes: number): HttpError | undefined {
+function declaredSizeError(req: IncomingMessage, maxBytes: number): HttpError | undefined {
   const declared = declaredBodyBytes(req);
   return declared !== undefined && declared > maxBytes + MULTIPART_OVERHEAD_BYTES ? fileTooLarge(maxBytes) : undefined;
 }
@@ -44,9 +58,57 @@ export function describeBytes(bytes: number): string {
   return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
+export interface UploadRouterOptions {
+  inventory: InventoryService;
+  images: ImageStorage;
+  publicBaseUrl: string;
+  maxUploadBytes: number;
+  uploadIdleTimeoutMs: number;
+}
+
+export function uploadRouter(options: UploadRouterOptions): Router {
+  const { inventory, images, maxUploadBytes } = options;
+  const router = Router({ mergeParams: true, strict: false });
+  router
+    .route('/')
+    .post(async (req, res) => {
+      const id = parseItemId((req.params as { id: string }).id);
+      const tooLarge = declaredSizeError(req, maxUploadBytes);
+      if (tooLarge) throw tooLarge;
+      // The file is no larger than the body, nor than the limit: what decides how it is sent to S3.
+      const atMostBytes = Math.min(declaredBodyBytes(req) ?? Infinity, maxUploadBytes);
+      // A client that leaves while its upload waits for a turn gives its turn up.
+      const left = new AbortController();
+      req.once('close', () => left.abort(new HttpError(400, 'Client closed the connection during the upload')));
+      const item = await inventory.attachImage(id, (keyStem, abandon) =>
+        images.store(keyStem, { atMostBytes, signal: AbortSignal.any([abandon, left.signal]) }, (save) =>
+          receiveSingleFile(
+            req,
+            { field: IMAGE_FIELD, maxBytes: maxUploadBytes, idleTimeoutMs: options.uploadIdleTimeoutMs, abandon },
+            save,
+          ),
+        ),
+      );
+      req.log.info({ itemId: id, key: item.image_key }, 'image stored');
+      res.json(toPublicItem(item, options.publicBaseUrl));
+    })
+    .all(methodNotAllowed('POST'));
+  return router;
+}
+
+export interface SingleFileOptions {
+  field: string;
+  maxBytes: number;
+  /** A client that sends nothing for this long is answered 408 and its upload abandoned. */
+  idleTimeoutMs: number;
+  /** Aborting it abandons the upload with the signal's reason (the item turned out not to exist, say). */
+  abandon?: AbortSignal;
+}
+
 /**
- * Streams the one file of `options.field` to `consume` and resolves with what it resolves with. When the
- * request fails after `consume` succeeded (a second file, a malformed tail), `discard` undoes its result.
+ * Streams the one file of `options.field` to `consume` and resolves with what it resolves with. The request
+ * can still fail after `consume` succeeded (a second file, a malformed tail): undoing what it did is then the
+ * consumer's part (ImageStorage.store does).
  *
  * A small state machine: the request is receiving until it settles, once, in `settle`. It succeeds when both
  * the consumer is done with the file and the whole body parsed; it fails on the first problem of either, and
@@ -56,7 +118,6 @@ export function receiveSingleFile<T>(
   req: IncomingMessage,
   options: SingleFileOptions,
   consume: (file: Readable) => Promise<T>,
-  discard: (result: T) => Promise<void>,
 ): Promise<T> {
   const { field, maxBytes } = options;
 
@@ -82,8 +143,6 @@ export function receiveSingleFile<T>(
     const state: {
       settled: boolean;
       file?: Readable;
-      /** The consumer's work on the file, from the moment the file starts. */
-      consuming?: Promise<T>;
       consumed?: { result: T };
       parsed: boolean;
     } = { settled: false, parsed: false };
@@ -103,12 +162,7 @@ export function receiveSingleFile<T>(
       state.file?.destroy(error instanceof Error ? error : undefined); // the consumer sees the cause and aborts
       req.unpipe(parser);
       if (!(error instanceof HttpError && error.status === 408)) req.resume(); // drain, so Node can answer and reuse the socket
-      // A consumer that succeeds all the same (it was already done) has its result undone before the answer.
-      const undo = state.consuming?.then(discard, () => undefined) ?? Promise.resolve();
-      undo.then(
-        () => reject(error),
-        () => reject(error),
-      );
+      reject(error);
     };
     const fail = (error: unknown) => settle({ error });
     const succeedIfDone = () => {
@@ -137,9 +191,7 @@ export function receiveSingleFile<T>(
       // that error would be thrown as an uncaught exception and take the process down.
       source.on('error', (err) => fail(err instanceof HttpError ? err : streamFailure(err)));
       source.on('limit', () => fail(fileTooLarge(maxBytes)));
-      const consuming = consume(source);
-      state.consuming = consuming;
-      consuming.then((result) => {
+      consume(source).then((result) => {
         state.consumed = { result };
         succeedIfDone();
       }, fail);
