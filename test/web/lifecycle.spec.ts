@@ -1,7 +1,8 @@
 import { DeleteBucketCommand, DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestApp } from '../support/app';
@@ -149,6 +150,43 @@ describe('npm start stopped with SIGTERM (as a process manager or `kill` stops i
   });
 });
 
+describe("the README's first command on a fresh copy: npm ci --no-workspaces && npm start", () => {
+  it('installs the app without the Pulumi program or the test tooling; the app starts and stores an upload with its thumbnails', async function () {
+    this.timeout(180_000);
+    const copy = await mkdtemp(path.join(tmpdir(), 'first-run-'));
+    try {
+      // What a clone holds that the app's install and start read: the root package, the workspaces' manifests
+      // (the lockfile names them), the app's sources and page.
+      for (const file of [
+        'package.json',
+        'package-lock.json',
+        'tsconfig.json',
+        'pulumi/package.json',
+        'test/package.json',
+        'web/src',
+        'web/public',
+      ])
+        await cp(path.join(ROOT, file), path.join(copy, file), { recursive: true });
+      // --prefer-offline: the packages come from npm's cache, where the full install put them, unless missing.
+      execFileSync('npm', ['ci', '--no-workspaces', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: copy, stdio: 'pipe' });
+      for (const tooling of ['@pulumi/pulumi', 'mocha', 'playwright-core', 'eslint', '@cloud-copilot/iam-simulate'])
+        expect(existsSync(path.join(copy, 'node_modules', tooling)), `${tooling} was installed`).to.equal(false);
+
+      const launched = await launch('npm', ['start', '--silent'], copy);
+      try {
+        const res = await uploadImage(launched.appUrl, 1, { filename: 'photo.png', data: makePng(640, 480, { noise: true }) });
+        expect(res.status, JSON.stringify(res.json)).to.equal(200);
+        const thumbnail = await fetch(res.json.thumbnail_url as string);
+        expect(thumbnail.headers.get('content-type')).to.equal('image/webp');
+      } finally {
+        await launched.stop('SIGTERM');
+      }
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a bug that escapes every handler', () => {
   let s3: TestS3;
   before(async () => {
@@ -183,11 +221,11 @@ describe('a bug that escapes every handler', () => {
   });
 });
 
-/** Starts `npm start` (or its script directly) on free ports with its data in a temporary folder, and waits for both URLs. */
-async function launch(command: string, args: string[]) {
+/** Starts `npm start` (or its script directly) in `cwd` on free ports with its data in a temporary folder, and waits for both URLs. */
+async function launch(command: string, args: string[], cwd = ROOT) {
   const directory = await mkdtemp(path.join(tmpdir(), 'embedded-s3-'));
   const child = spawn(command, args, {
-    cwd: ROOT,
+    cwd,
     env: {
       ...process.env,
       PORT: '0',

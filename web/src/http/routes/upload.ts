@@ -50,7 +50,7 @@ function declaredSizeError(req: IncomingMessage, maxBytes: number): HttpError | 
 const fileTooLarge = (maxBytes: number) => new HttpError(413, `The file is larger than ${describeBytes(maxBytes)}`);
 
 /** A size as people say it: 100 MB, 1.5 KB, 700 bytes (1 KB = 1024 bytes, as file managers count). */
-export function describeBytes(bytes: number): string {
+function describeBytes(bytes: number): string {
   const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
   let unit = 0;
   while (bytes >= 1024 ** (unit + 1) && unit < units.length - 1) unit++;
@@ -96,7 +96,7 @@ export function uploadRouter(options: UploadRouterOptions): Router {
   return router;
 }
 
-export interface SingleFileOptions {
+interface SingleFileOptions {
   field: string;
   maxBytes: number;
   /** A client that sends nothing for this long is answered 408 and its upload abandoned. */
@@ -114,11 +114,7 @@ export interface SingleFileOptions {
  * the consumer is done with the file and the whole body parsed; it fails on the first problem of either, and
  * from then on nothing else counts.
  */
-export function receiveSingleFile<T>(
-  req: IncomingMessage,
-  options: SingleFileOptions,
-  consume: (file: Readable) => Promise<T>,
-): Promise<T> {
+function receiveSingleFile<T>(req: IncomingMessage, options: SingleFileOptions, consume: (file: Readable) => Promise<T>): Promise<T> {
   const { field, maxBytes } = options;
 
   return new Promise<T>((resolve, reject) => {
