@@ -93,11 +93,18 @@ describe('inventory API (against s3rver over HTTP)', () => {
       });
     }
 
-    it('answers unknown routes with a JSON 404, never HTML', async () => {
-      const res = await call('GET', '/nope');
-      expect(res.status).to.equal(404);
-      expect(res.headers.get('content-type')).to.match(/application\/json/);
-      expect(res.json.error).to.equal('Not Found');
+    it("answers unknown routes, of any method and under the API's paths too, with a JSON 404 rather than an HTML page", async () => {
+      for (const [method, route] of [
+        ['GET', '/nope'],
+        ['POST', '/nope'],
+        ['GET', '/inventory/1/image/extra'],
+        ['DELETE', '/inventory/1/nope'],
+      ] as const) {
+        const res = await call(method, route);
+        expect(res.status, `${method} ${route}`).to.equal(404);
+        expect(res.headers.get('content-type'), `${method} ${route}`).to.match(/application\/json/);
+        expect(res.json.error, `${method} ${route}`).to.equal('Not Found');
+      }
     });
   });
 

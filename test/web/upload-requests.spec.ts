@@ -80,7 +80,7 @@ describe('the requests an image upload sends to S3', function () {
     expect(toImage.some((r) => r.method === 'POST' && query(r).has('uploadId'))).to.equal(true); // completed
   });
 
-  it('a file of many parts is stored exactly while each part buffer is freed once S3 has it (the next part starts in it)', async () => {
+  it("a file of many parts is stored exactly when S3 stores each part while the next part's first bytes still sit in its buffer", async () => {
     const { partSize } = TEST_TUNING;
     const png = makePng(64, 48);
     const file = Buffer.concat([png, randomBytes(3 * partSize + 100 - png.length)]);

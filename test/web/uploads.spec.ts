@@ -31,7 +31,7 @@ describe('image uploads (streamed to s3rver)', () => {
     expect(head.CacheControl).to.equal('public, max-age=31536000, immutable');
   });
 
-  it('stores a JPEG with the sniffed type, whatever the client claims', async () => {
+  it('stores a JPEG sent as photo.png (image/png) as a JPEG: the content decides the type, not the name or the header', async () => {
     const jpeg = fixture('photo.jpg');
     const res = await uploadImage(ctx.app.url, 1, { filename: 'photo.png', contentType: 'image/png', data: jpeg });
     expect(res.status).to.equal(200);
