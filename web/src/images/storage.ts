@@ -163,7 +163,12 @@ export class ImageStorage {
     } catch (err) {
       // Settles soon: a failed request destroys the file stream, which aborts the upload.
       const saved = await saving?.catch(() => undefined);
-      if (saved) await this.bucket.deleteMany(keysOf(saved));
+      if (saved)
+        await this.bucket
+          .deleteMany(keysOf(saved))
+          .catch((cleanup: unknown) =>
+            this.logger?.warn({ err: cleanup, key: saved.key }, 'could not remove an image the request failed after'),
+          );
       throw err;
     } finally {
       release();
