@@ -53,11 +53,14 @@ if ! have "$image"; then
 fi
 
 image="$prefix/localstack:4.14.0-standin"
-if ! have "$image"; then
+# Rebuilt when the wrapper changes (its checksum is a label of the image), not only when the tag is missing.
+standin_sum=$(sha256sum "$here/localstack-standin.py" | cut -c1-16)
+if [ "$(docker image inspect -f '{{index .Config.Labels "standin-sha256"}}' "$image" 2>/dev/null)" != "$standin_sum" ]; then
   echo "Building $image (moto)"
   ctx="$work/localstack" && mkdir -p "$ctx"
   python3 "$here/copy-moto.py" "$ctx/moto"
   cp "$here/localstack-standin.py" "$ctx/"
-  docker build -q -f "$here/localstack.Dockerfile" --build-arg "BASE=$prefix/debian:bookworm-python3" -t "$image" "$ctx" >/dev/null
+  docker build -q -f "$here/localstack.Dockerfile" --build-arg "BASE=$prefix/debian:bookworm-python3" \
+    --label "standin-sha256=$standin_sum" -t "$image" "$ctx" >/dev/null
 fi
 docker image ls "$prefix/*"
