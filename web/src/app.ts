@@ -1,6 +1,7 @@
 /**
- * The Express app: where a request goes. Middleware (request ids and logs, security headers, cross-site and
- * slow-body guards), then the routes, then the error handler. No I/O happens here.
+ * The Express app: where a request goes. Middleware (request ids and logs, security headers, the cross-site
+ * guard), the upload route, the slow-body guard, then the other routes and the error handler. No I/O happens
+ * here.
  */
 import express from 'express';
 import { randomUUID } from 'node:crypto';
