@@ -1,6 +1,6 @@
 /**
- * Guards that run before any route: refuse state-changing requests from other sites, and bound how long a
- * request body may take (uploads are bounded by their idle timeout instead).
+ * Guards in front of the routes: refuse state-changing requests from other sites, and bound how long a request
+ * body may take (app.ts mounts the upload route before that one: an upload's idle timeout bounds it instead).
  */
 import type { RequestHandler } from 'express';
 import { errorBody } from './errors';
