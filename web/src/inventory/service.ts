@@ -1,6 +1,6 @@
 /**
- * The inventory's rules over its store and the images in the bucket: create or update, delete, and attach an image,
- * so that whatever the interleaving of requests on one item (here or on another replica):
+ * The inventory's rules over its store and the images in the bucket: create or update, delete, and attach an
+ * image, so that whatever the interleaving of requests on one item (here or on another replica):
  * - no write is lost: every read-modify-write replaces only the version it read, and retries when it lost;
  * - a live item references an image that exists, and a deleted item stays deleted;
  * - no image stays under an item's prefix unless the item references it: the loser of a race removes its own
