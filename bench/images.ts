@@ -11,7 +11,6 @@
  *
  * Writes its tables into docs/benchmarks.md (between the IMAGES markers) unless run with --quick.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -21,11 +20,10 @@ import sharp from 'sharp';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/chromium';
 import { EMBEDDED_S3_CREDENTIALS, ensureBucket, startEmbeddedS3 } from '../web/src/dev/embedded-s3';
 import { createS3Client } from '../web/src/s3/client';
-import { postFile, startServer, stop } from './processes';
+import { BUILD, appArgs, compile, postFile, startServer, stop } from './processes';
 import { peakRssMB, resetPeakRss } from './rss';
 
 const ROOT = path.join(__dirname, '..');
-const BUILD = path.join(ROOT, '.bench-build');
 const QUICK = process.argv.includes('--quick');
 const RUNS = QUICK ? 1 : 3;
 const MB = 1e6;
@@ -56,9 +54,7 @@ async function undecodableTwin(like: string, file: string) {
 }
 
 async function main() {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
+  compile();
   // The compiled app serves the page from beside its code, as the production image lays it out.
   await rm(path.join(BUILD, 'web', 'public'), { recursive: true, force: true });
   await symlink(path.join(ROOT, 'web', 'public'), path.join(BUILD, 'web', 'public'));
@@ -67,11 +63,9 @@ async function main() {
   const s3 = createS3Client({ region: 'us-east-1', endpoint: embedded.endpoint, forcePathStyle: true });
   const bucket = 'images-bench';
   await ensureBucket(s3, bucket);
-  const [node, ...flags] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ');
-  if (node !== 'node') throw new Error('start:prod no longer starts with node');
   // As `npm run start:prod` starts it, compiled; info logs carry the URL the app listens on.
   const startApp = (appBucket: string) =>
-    startServer([...flags.slice(0, -1), path.join(BUILD, 'web/src/server.js')], {
+    startServer(appArgs(), {
       S3_ENDPOINT: embedded.endpoint,
       S3_BUCKET: appBucket,
       PORT: '0',

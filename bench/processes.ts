@@ -1,12 +1,28 @@
 /** The processes a benchmark drives: a server started as users start it, and a browser-like file POST. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 const MiB = 1024 * 1024;
+/** Where the benchmarks' build goes (bench/tsconfig.json's outDir): the app and the benchmarks' own servers. */
+export const BUILD = path.join(ROOT, '.bench-build');
+
+/** Compiles the app and the benchmarks into BUILD, so the app runs as plain node, as in production. */
+export function compile(): void {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], {
+    stdio: 'inherit',
+  });
+}
+
+/** The compiled app's node arguments: `npm run start:prod`'s flags (the Dockerfile's CMD is the same). */
+export function appArgs(): string[] {
+  const [node, ...args] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ');
+  if (node !== 'node' || args.at(-1) !== 'web/dist/server.js') throw new Error('start:prod is no longer node [flags] web/dist/server.js');
+  return [...args.slice(0, -1), path.join(BUILD, 'web/src/server.js')];
+}
 
 export function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {

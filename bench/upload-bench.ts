@@ -27,7 +27,7 @@ import { DEFAULT_UPLOAD_TUNING } from '../web/src/images/storage';
 import { createS3Client } from '../web/src/s3/client';
 import { renderChart } from './chart';
 import { benchInventoryList, type ListMeasurement } from './inventory-list';
-import { postFile, startServer, stop } from './processes';
+import { BUILD, appArgs, compile, postFile, startServer, stop } from './processes';
 import { peakRssMB, resetPeakRss } from './rss';
 
 const ROOT = path.join(__dirname, '..');
@@ -51,14 +51,9 @@ const CASES = (flag('cases')?.split(',') as Case[] | undefined) ?? ALL_CASES;
  */
 const runsOf = (mib: number) => (flag('runs') ? Number(flag('runs')) : QUICK || PARTIAL ? 1 : mib <= 100 ? 9 : 5);
 const BUCKET = 'bench';
-const BUILD = path.join(ROOT, '.bench-build');
 const compiled = (file: string) => path.join(BUILD, file);
-/** The app runs as in production: `npm run start:prod`'s node flags (the Dockerfile's CMD is the same). */
-const APP_ARGS = (() => {
-  const [node, ...args] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'] as string).split(' ');
-  if (node !== 'node' || args.at(-1) !== 'web/dist/server.js') throw new Error('start:prod is no longer node [flags] web/dist/server.js');
-  return [...args.slice(0, -1), compiled('web/src/server.js')];
-})();
+/** The app runs as in production. */
+const APP_ARGS = appArgs();
 
 process.env.AWS_ACCESS_KEY_ID = EMBEDDED_S3_CREDENTIALS.accessKeyId;
 process.env.AWS_SECRET_ACCESS_KEY = EMBEDDED_S3_CREDENTIALS.secretAccessKey;
@@ -265,9 +260,7 @@ const median = (values: number[]) => {
 };
 
 async function main() {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'bench', 'tsconfig.json')], {
-    stdio: 'inherit',
-  });
+  compile();
   const work = await mkdtemp(path.join(tmpdir(), 'upload-bench-'));
   const embedded = await startEmbeddedS3({ port: 0, directory: path.join(work, 's3') });
   s3rverPid = embedded.process.pid!;
