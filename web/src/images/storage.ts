@@ -90,11 +90,11 @@ const MiB = 1024 * 1024;
 /** S3 takes at most this many parts per multipart upload. */
 const MAX_PARTS = 10_000;
 // Measured (docs/benchmarks.md): a lone upload with 4 parts in flight, lib-storage's default and multer-s3's, is as
-// fast as multer-s3 at 100 MiB and keeps pace with the SDK's own upload at 1 GiB; with each part's buffer freed as
-// soon as S3 has it (PartBuffers, s3/upload-memory.ts), one 1 GiB upload peaks well under 160 MB with 4 (it went over with 3 when
-// dead parts waited for V8). Concurrent uploads share 8 parts in flight, 2 each once 4 are streaming, which already
-// fills what S3 takes and keeps 16 (or 100) concurrent uploads within a fixed memory budget. Most photos are under
-// 16 MiB: one PutObject stores them in one request instead of four or more (create, parts, complete), the AWS
+// fast as multer-s3 at 100 MiB and keeps pace with the SDK's own upload at 1 GiB; with each part's buffer freed as soon
+// as S3 has it (PartBuffers, s3/upload-memory.ts), one 1 GiB upload peaks well under 160 MB with 4 (it went over with 3
+// when dead parts waited for V8). Concurrent uploads share 8 parts in flight, 2 each once 4 are streaming, which
+// already fills what S3 takes and keeps 16 (or 100) concurrent uploads within a fixed memory budget. Most photos are
+// under 16 MiB: one PutObject stores them in one request instead of four or more (create, parts, complete), the AWS
 // CLI's choice too (its threshold is 8 MiB), for at most 16 MiB held per streaming upload.
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   partSize: 5 * MiB,
