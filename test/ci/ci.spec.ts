@@ -3,11 +3,7 @@
  * agree, and the workflow's actions cannot move under it.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT as ROOT } from '../support/constants';
-
-const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+import { readRepoFile as read } from '../support/constants';
 
 /** The commands of the README's first code block, without their comments. */
 function readmeCommands(): string[] {

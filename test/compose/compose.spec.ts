@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { LOCALSTACK_ROOT_DIR, REPO_ROOT as ROOT } from '../support/constants';
+import { LOCALSTACK_ROOT_DIR, REPO_ROOT as ROOT, readRepoFile as read } from '../support/constants';
 import { requireTool, runs } from '../support/tools';
 import { loadTerraformConfig } from '../terraform/schema/hcl-config';
 import { ENVIRONMENT_VARIABLES } from '../../web/src/config';
 
-const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<
     string,

@@ -4,12 +4,11 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT as ROOT } from '../support/constants';
+import { REPO_ROOT as ROOT, readRepoFile as read } from '../support/constants';
 import { startTestS3, type TestS3 } from '../support/s3';
 
-const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const START_PROD = (JSON.parse(read('package.json')).scripts['start:prod'] as string).split(' ');
 
 describe('the web image', () => {

@@ -3,9 +3,12 @@
  * and policy simulation uses, so ARNs agree across tools by construction (the terraform test files' mocks,
  * terraform/modules/image-bucket/tests/mocks/aws.tfmock.hcl, spell the same values in HCL).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
+/** A file of the repository as text, by its path from the root (`docker-compose.yml`, `.ci/run`). */
+export const readRepoFile = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
 export const MODULE_DIR = path.join(REPO_ROOT, 'terraform', 'modules', 'image-bucket');
 export const LOCALSTACK_ROOT_DIR = path.join(REPO_ROOT, 'terraform', 'environments', 'localstack');
 

@@ -3,11 +3,10 @@
  * and the module's own `terraform test` files (mocked provider, no AWS).
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { REPO_ROOT, TERRAFORM_CONFIGURATIONS as CONFIGURATIONS } from '../support/constants';
+import { TERRAFORM_CONFIGURATIONS as CONFIGURATIONS, readRepoFile } from '../support/constants';
 import { atRunEnd } from '../support/run-end';
 import { createTerraformWorkspace, requireTerraform, terraformInstalled } from '../support/terraform';
 
@@ -109,11 +108,8 @@ describe('terraform CLI on terraform/ (real terraform and AWS provider)', functi
 });
 
 describe('terraform/scan-exceptions.yaml (the static scanners the GitHub workflow runs)', () => {
-  const exceptions = parse(readFileSync(path.join(REPO_ROOT, 'terraform', 'scan-exceptions.yaml'), 'utf8')) as Record<
-    string,
-    Record<string, string>
-  >;
-  const workflow = readFileSync(path.join(REPO_ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+  const exceptions = parse(readRepoFile('terraform/scan-exceptions.yaml')) as Record<string, Record<string, string>>;
+  const workflow = readRepoFile('.github/workflows/ci.yml');
 
   it('gives every exception a rule id of its tool and a reason of at least a sentence', () => {
     const idOf: Record<string, RegExp> = { checkov: /^CKV2?_AWS_\d+$/, trivy: /^AVD-AWS-\d{4}$/, tflint: /^[a-z0-9_]+$/ };
@@ -131,6 +127,6 @@ describe('terraform/scan-exceptions.yaml (the static scanners the GitHub workflo
     expect(workflow).to.include('yaml.safe_load(open("terraform/scan-exceptions.yaml"))["trivy"]');
     for (const tool of ['CHECKOV_VERSION', 'TRIVY_VERSION', 'TFLINT_VERSION'])
       expect(workflow).to.match(new RegExp(`${tool}: \\d+\\.\\d+\\.\\d+`));
-    expect(readFileSync(path.join(REPO_ROOT, 'terraform', '.tflint.hcl'), 'utf8')).to.match(/version = "\d+\.\d+\.\d+"/);
+    expect(readRepoFile('terraform/.tflint.hcl')).to.match(/version = "\d+\.\d+\.\d+"/);
   });
 });
